@@ -1,0 +1,5 @@
+"""``python -m gidoc`` runs the command line."""
+
+from gidoc.cli import main
+
+main()

@@ -1,0 +1,110 @@
+"""A validated report → the template context: plain dicts, lists and strings only.
+
+Every formatting decision is made here, so the template only places text:
+numbers as digits, the fee exactly as written, text split into paragraphs,
+（一）（二）… numbering, the default title and the 落款.  Table values sit at
+the same paths as in the data file (``applications.results.withheld.
+state_secret.natural_person``), each row with its derived ``total``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from gidoc import labels as L
+from gidoc.models import ApplicantCounts, CaseCounts, DocumentCounts, Report
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs: each non-blank line is one, trimmed of spaces.
+
+    Leading full-width spaces (a habit from Word) are dropped too: the body style
+    already indents the first line by two characters.
+    """
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def fee_text(amount: Decimal) -> str:
+    """The fee as written in the data, never in exponent form (``1E+2`` → ``100``)."""
+    return format(amount, "f")
+
+
+def date_text(report: Report) -> str:
+    """落款日期 as 公文 write it, without leading zeros: 2026年1月20日."""
+    if report.date is None:
+        return ""
+    d = report.date
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _applicants(row: ApplicantCounts) -> dict[str, str]:
+    out = {key: str(value) for key, value in row.columns().items()}
+    out["total"] = str(row.derived_total)
+    return out
+
+
+def _cases(group: CaseCounts) -> dict[str, str]:
+    out = {key: str(value) for key, value in group.columns().items()}
+    out["total"] = str(group.derived_total)
+    return out
+
+
+def _documents(row: DocumentCounts) -> dict[str, str]:
+    return {key: str(getattr(row, key)) for key in L.DOCUMENT_COLUMNS}
+
+
+def build_context(report: Report) -> dict[str, Any]:
+    """The template context of a valid report."""
+    ad = report.active_disclosure
+    apps = report.applications
+    results = apps.results
+    result_rows: dict[str, Any] = {
+        "granted": _applicants(results.granted),
+        "partially_granted": _applicants(results.partially_granted),
+        "total": _applicants(results.derived),
+    }
+    for group, (_, items) in L.RESULT_GROUPS.items():
+        rows = getattr(results, group)
+        result_rows[group] = {key: _applicants(getattr(rows, key)) for key in items}
+    signature = None
+    if report.issuer is not None or report.date is not None:
+        signature = {"issuer": report.issuer or report.agency, "date": date_text(report)}
+    return {
+        "title": report.display_title,
+        "agency": report.agency,
+        "year": str(report.year),
+        "preamble": paragraphs(report.preamble),
+        "overview": {
+            "summary": paragraphs(report.overview.summary),
+            "sections": [
+                {
+                    "number": L.sub_heading_number(index),
+                    "heading": section.heading,
+                    "body": paragraphs(section.body),
+                }
+                for index, section in enumerate(report.overview.sections, start=1)
+            ],
+        },
+        "active_disclosure": {
+            "rules": _documents(ad.rules),
+            "normative_documents": _documents(ad.normative_documents),
+            "administrative_licensing": str(ad.administrative_licensing),
+            "administrative_penalty": str(ad.administrative_penalty),
+            "administrative_coercion": str(ad.administrative_coercion),
+            "administrative_fees": fee_text(ad.administrative_fees),
+        },
+        "applications": {
+            "new_received": _applicants(apps.new_received),
+            "carried_over": _applicants(apps.carried_over),
+            "results": result_rows,
+            "carried_forward": _applicants(apps.carried_forward),
+        },
+        "review_and_litigation": {
+            key: _cases(getattr(report.review_and_litigation, key)) for key in L.CASE_GROUPS
+        },
+        "problems": paragraphs(report.problems),
+        "improvements": paragraphs(report.improvements),
+        "other_matters": paragraphs(report.other_matters),
+        "signature": signature,
+    }

@@ -1,0 +1,92 @@
+"""The errors gidoc raises on purpose, and the Problem record.
+
+Every message a user reads is worded here or in the module that found the
+problem, in Chinese, naming the file or field.  Nothing in this module knows
+about click: :mod:`gidoc.cli` maps each error to its exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+_SEVERITY_TEXT = {"error": "错误", "warning": "警告"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a report's data.
+
+    ``path`` is the JSON path of the field (``applications.new_received.other``),
+    ``label`` its name as the report prints it (``一、本年新收政府信息公开申请数量 / 其他``),
+    ``message`` says what is wrong and what is allowed.  Errors block rendering;
+    warnings are printed and never block.
+    """
+
+    path: str
+    label: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}（{self.label}）" if self.label else self.path
+        return f"{_SEVERITY_TEXT[self.severity]} {where}：{self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        """The problem as plain JSON-ready data."""
+        return {
+            "severity": self.severity,
+            "path": self.path,
+            "label": self.label,
+            "message": self.message,
+        }
+
+
+#: Said when field errors kept the cross-checks from running.
+CROSS_CHECKS_PENDING = "以上错误改正后，gidoc 才会核对各表的合计与勾稽关系"
+
+
+class GidocError(Exception):
+    """Base class for every error gidoc raises on purpose; its text is for the user."""
+
+    #: Process exit code when this error ends a command.
+    exit_code: int = 1
+
+
+class InputError(GidocError):
+    """A data file cannot be read or parsed (missing, a folder, not UTF-8, bad JSON/YAML)."""
+
+
+class ReportValidationError(GidocError):
+    """The data breaks the format or the official cross-checks; holds every problem."""
+
+    def __init__(
+        self, source: str, problems: Sequence[Problem], *, cross_checked: bool = True
+    ) -> None:
+        self.source = source
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        lines = [f"{source}：数据有 {len(errors)} 处错误，未生成报告"]
+        lines += [f"  {p}" for p in self.problems]
+        if not cross_checked:
+            lines.append(f"  （{CROSS_CHECKS_PENDING}）")
+        super().__init__("\n".join(lines))
+
+
+class TemplateError(GidocError):
+    """The Word template is unreadable, or fails to render with the report's data."""
+
+
+class OutputError(GidocError):
+    """The output file or folder cannot be written."""
+
+
+class InvalidInputs(GidocError):
+    """One or more data files cannot be rendered; holds each file's error, all reported at once."""
+
+    def __init__(self, errors: Sequence[GidocError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))

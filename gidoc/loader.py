@@ -1,0 +1,175 @@
+"""Read a data file into plain Python data: JSON or YAML, chosen by file extension.
+
+Numbers with a fraction are read as :class:`decimal.Decimal` from their text, so
+a fee written ``24252.311082`` keeps exactly those digits.  Duplicate keys are
+rejected: the second one would silently win otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from gidoc.errors import InputError
+
+#: Extensions this module reads, mapped to the format's name.
+FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """Read a report data file and return its top-level mapping.
+
+    Raises :class:`InputError` with one clear line for a missing file, a folder,
+    an unknown extension, text that is not UTF-8, or a JSON/YAML syntax error
+    (with line and column).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}：这是一个文件夹，不是数据文件")
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        allowed = "、".join(FORMATS)
+        raise InputError(f"{path}：不支持的文件类型「{path.suffix}」，数据文件应为 {allowed}")
+    text = _read_text(path)
+    data = _parse_json(path, text) if kind == "JSON" else _parse_yaml(path, text)
+    if not isinstance(data, dict):
+        raise InputError(f"{path}：最外层应为一个对象（{{ … }}），即报告的各个字段")
+    return data
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}：文件不存在") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}：这是一个文件夹，不是数据文件") from None
+    except PermissionError:
+        raise InputError(f"{path}：没有读取权限") from None
+    except OSError as exc:
+        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}：第 {line} 行不是 UTF-8 编码的文字；请在编辑器中以 UTF-8 编码另存此文件"
+        ) from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _parse_json(path: Path, text: str) -> Any:
+    try:
+        return json.loads(
+            text,
+            parse_float=Decimal,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_reject_constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}：第 {exc.lineno} 行第 {exc.colno} 列 JSON 语法错误（{_json_reason(exc.msg)}）"
+        ) from None
+    except _DuplicateKey as exc:
+        raise InputError(f"{path}：字段「{exc.key}」在同一处出现了两次") from None
+    except ValueError as exc:
+        raise InputError(f"{path}：{exc}") from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"不允许的数值 {name}；请填写普通数字")
+
+
+_JSON_REASONS = {
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Expecting value": "此处应有一个值",
+    "Expecting property name enclosed in double quotes": "字段名应使用英文双引号，或多了一个逗号",
+    "Unterminated string starting at": "引号没有闭合",
+    "Extra data": "数据结束后还有多余内容",
+    "Invalid control character at": "文字中有换行等控制字符，请写作 \\n",
+}
+
+
+def _json_reason(msg: str) -> str:
+    return _JSON_REASONS.get(msg, msg)
+
+
+@functools.cache
+def _yaml_loader() -> Any:
+    """A SafeLoader that reads decimals exactly and refuses duplicate keys.
+
+    Built on first use: importing PyYAML is a cost only YAML files should pay.
+    """
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return Loader
+
+
+def _construct_float(loader: Any, node: Any) -> Decimal:
+    import yaml
+
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"不允许的数值 {text}；请填写普通数字", node.start_mark
+        ) from None
+    if not value.is_finite():
+        raise yaml.constructor.ConstructorError(
+            None, None, f"不允许的数值 {text}；请填写普通数字", node.start_mark
+        )
+    return value
+
+
+def _construct_mapping(loader: Any, node: Any) -> dict[Any, Any]:
+    import yaml
+
+    loader.flatten_mapping(node)
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"字段「{key}」在同一处出现了两次", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+def _parse_yaml(path: Path, text: str) -> Any:
+    import yaml
+
+    loader = _yaml_loader()
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列 " if mark else ""
+        reason = exc.problem or exc.context or "无法解析"
+        raise InputError(f"{path}：{where}YAML 语法错误（{reason}）") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}：YAML 语法错误（{exc}）") from None

@@ -1,0 +1,78 @@
+"""Where output files go, and writing them so that no half-written file is ever left."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from gidoc.errors import OutputError
+
+
+def output_paths(inputs: Sequence[Path], output: Path | None, suffix: str) -> list[Path]:
+    """The file each input renders to.
+
+    Without ``output``: ``<stem><suffix>`` beside each input.  With one input,
+    ``output`` is the file if it ends in ``suffix``, else a folder; with several
+    inputs it must be a folder.  Folders that do not exist yet are created when
+    writing.  Raises :class:`OutputError` for a clash or an impossible target.
+    """
+    if output is None:
+        paths = [path.with_suffix(suffix) for path in inputs]
+    elif output.suffix.lower() == suffix and not output.is_dir():
+        if len(inputs) > 1:
+            raise OutputError(
+                f"-o {output}：有 {len(inputs)} 个数据文件时，-o 应为一个文件夹，而不是单个文件"
+            )
+        paths = [output]
+    else:
+        if output.exists() and not output.is_dir():
+            raise OutputError(
+                f"-o {output}：已存在同名文件，且不是文件夹；输出文件应以 {suffix} 结尾"
+            )
+        paths = [output / (path.stem + suffix) for path in inputs]
+    seen: dict[Path, Path] = {}
+    for source, target in zip(inputs, paths, strict=True):
+        key = target.resolve()
+        if key in seen:
+            raise OutputError(f"{seen[key]} 和 {source} 会写到同一个文件 {target}；请用 -o 分开")
+        seen[key] = source
+    return paths
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    A reader never sees a partial file, and a failure leaves the old file (if
+    any) untouched.  Raises :class:`OutputError` with one clear line.
+    """
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path}：无法创建输出文件夹 {folder}（{exc.strerror}）") from None
+    if path.is_dir():
+        raise OutputError(f"{path}：已存在同名文件夹，无法写入文件")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except PermissionError:
+        raise OutputError(f"{path}：没有在 {folder} 中写入的权限") from None
+    except OSError as exc:
+        raise OutputError(f"{path}：无法写入（{exc.strerror}）") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        temp.chmod(0o666 & ~umask)
+        os.replace(temp, path)
+    except PermissionError:
+        temp.unlink(missing_ok=True)
+        raise OutputError(f"{path}：无法写入，文件可能正被 Word/WPS 打开，或没有写入权限") from None
+    except BaseException as exc:
+        temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}：无法写入（{exc.strerror}）") from None
+        raise

@@ -1,0 +1,223 @@
+"""Template context → .docx bytes, through docxtpl with safe settings.
+
+A :class:`ReportTemplate` reads a Word template once and compiles its Jinja
+source once; each :meth:`ReportTemplate.render` then costs only filling in and
+saving.  Rendering is sandboxed, autoescaped and strict about undefined
+names: docxtpl's defaults would drop text silently.  After rendering, no
+template tag may remain in the document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
+
+from gidoc.errors import TemplateError
+from gidoc.resources import DEFAULT_TEMPLATE, default_template_bytes
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+#: Characters in a value that docxtpl turns into breaks or tabs (resolve_listing is slow).
+_LISTING = re.compile(r"<w:t[^>]*>[^<]*[\n\t\a\f]")
+_W_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+#: The parts of a .docx whose text a reader sees and a template may fill.
+_TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+
+
+#: Part of every cache key: bytecode compiled under other settings must never be reused.
+_ENV_KEY = "sandboxed-autoescape-strict-1"
+
+
+class _Parts(jinja2.BaseLoader):
+    """Serves the prepared XML of a template's parts to Jinja, by cache-friendly names."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, str] = {}
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Any]:
+        return self.sources[template], None, lambda: True
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    # Compiling the document XML is most of a one-report run; Jinja's own cache
+    # (a private per-user folder in the temp dir) keeps the result between runs.
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except OSError:
+        return None
+
+
+def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+    return ImmutableSandboxedEnvironment(
+        loader=loader,
+        bytecode_cache=_bytecode_cache(),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+
+
+class ReportTemplate:
+    """A Word report template, read and compiled once, rendered any number of times.
+
+    docxtpl prepares the template (its tag clean-up across Word's runs and its
+    ``{%p %}``/``{%tr %}`` tags); the compiled Jinja templates are kept, and
+    each render writes the filled parts into a copy of the template's zip.
+    That skips re-parsing and re-saving the whole package with python-docx,
+    which costs more than the filling itself.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        """Load ``path``, or the default template shipped with gidoc when None.
+
+        Raises :class:`TemplateError` if the file is missing or is not a Word document.
+        """
+        if path is None:
+            self.name = DEFAULT_TEMPLATE
+            source = default_template_bytes()
+        else:
+            self.name = str(path)
+            source = _read_template(Path(path))
+        self._parts = _Parts()
+        self._env = _environment(self._parts)
+        self._key = hashlib.sha256(source).hexdigest()[:16]
+        self._docxtpl = DocxTemplate(io.BytesIO(source))
+        with zipfile.ZipFile(io.BytesIO(source)) as archive:
+            self._entries = [(info, archive.read(info)) for info in archive.infolist()]
+        self._compiled: dict[str, jinja2.Template] | None = None
+        self._column_loops: set[str] = set()
+
+    def _compile(self) -> dict[str, jinja2.Template]:
+        compiled = {}
+        try:
+            for info, data in self._entries:
+                if _TEXT_PARTS.fullmatch(info.filename):
+                    xml = data.decode("utf-8")
+                    if re.search(r"\{%\s*tc\s", xml):
+                        self._column_loops.add(info.filename)
+                    xml = self._docxtpl.patch_xml(xml)
+                    # One paragraph a line, so that Jinja's line numbers point near the fault.
+                    xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+                elif info.filename == "docProps/core.xml":
+                    xml = data.decode("utf-8")
+                else:
+                    continue
+                name = f"{_ENV_KEY}/{self._key}/{info.filename}"
+                self._parts.sources[name] = xml
+                compiled[info.filename] = self._env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"模板 {self.name} 有语法错误：{exc.message}") from None
+        return compiled
+
+    def render(self, context: Mapping[str, Any]) -> bytes:
+        """Fill the template with ``context`` and return the .docx bytes.
+
+        Raises :class:`TemplateError` when the template uses a name the context
+        lacks, has a syntax error, reaches for what the sandbox forbids, yields
+        malformed XML, or leaves a template tag in the document.
+        """
+        if self._compiled is None:
+            self._compiled = self._compile()
+        rendered: dict[str, bytes] = {}
+        try:
+            for name, template in self._compiled.items():
+                rendered[name] = self._finish(name, template.render(context))
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"模板 {self.name} 使用了数据中没有的变量：{exc.message}") from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise TemplateError(f"模板 {self.name} 试图访问不允许的内容：{exc}") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"模板 {self.name} 无法填写：{exc}") from None
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for info, data in self._entries:
+                archive.writestr(info, rendered.get(info.filename, data))
+        docx = out.getvalue()
+        leftover = leftover_tags(docx, context)
+        if leftover:
+            raise TemplateError(f"模板 {self.name} 填写后仍残留模板标记：{'、'.join(leftover[:5])}")
+        return docx
+
+    def _finish(self, name: str, xml: str) -> bytes:
+        """Undo docxtpl's escapes, resolve breaks, and insist on well-formed XML."""
+        if name == "docProps/core.xml":
+            return xml.encode("utf-8")
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = (
+            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        )
+        if _LISTING.search(xml):
+            xml = self._docxtpl.resolve_listing(xml)
+        try:
+            tree = etree.fromstring(xml.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            # docxtpl would "recover" here by dropping text; refuse instead.
+            raise TemplateError(f"模板 {self.name} 填写后 {name} 不是合法的 XML：{exc}") from None
+        if name in self._column_loops:
+            # {%tc %} loops change a row's cell count; docxtpl evens out the grid.
+            tree = self._docxtpl.fix_tables(etree.tostring(tree, encoding="unicode"))
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _read_template(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TemplateError(f"模板 {path}：文件不存在") from None
+    except IsADirectoryError:
+        raise TemplateError(f"模板 {path}：这是一个文件夹，不是 Word 文档") from None
+    except OSError as exc:
+        raise TemplateError(f"模板 {path}：无法读取（{exc.strerror}）") from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise TemplateError(f"模板 {path}：不是 Word 文档（.docx）")
+    except zipfile.BadZipFile:
+        raise TemplateError(
+            f"模板 {path}：不是 Word 文档（.docx）；旧版 .doc 文件请先在 Word 中另存为 .docx"
+        ) from None
+    return data
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def document_texts(docx: bytes) -> Iterator[str]:
+    """The text of each paragraph-level part of a .docx (body, headers, footers, notes)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        for name in archive.namelist():
+            if _TEXT_PARTS.fullmatch(name):
+                xml = archive.read(name).decode("utf-8")
+                yield html.unescape("".join(_W_TEXT.findall(xml)))
+
+
+def leftover_tags(docx: bytes, context: Mapping[str, Any]) -> list[str]:
+    """Template tags left in a rendered document, not counting text the data itself holds."""
+    values = list(_strings(context))
+    found: list[str] = []
+    for text in document_texts(docx):
+        for match in _TAG.finditer(text):
+            tag = match.group(0)
+            if not any(tag in value for value in values):
+                found.append(tag)
+    return found

@@ -1,0 +1,190 @@
+"""Plain data → a validated :class:`~gidoc.models.Report`, with every problem at once.
+
+Pydantic's errors are turned into :class:`~gidoc.errors.Problem` records that
+name the field by JSON path and by its Chinese label (the model field titles),
+say what was found and what is allowed.  The cross-checks run once the data
+has the right shape; warnings never block.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from gidoc import checks, loader
+from gidoc.errors import Problem, ReportValidationError
+from gidoc.models import FEE_PLACES, MAX_NUMBER, Report
+
+
+@dataclass
+class Checked:
+    """The outcome of checking one data file: the report if it is valid, and every finding."""
+
+    source: str
+    report: Report | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The findings that block rendering."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The findings that are printed but do not block."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when the data is valid (warnings allowed)."""
+        return self.report is not None and not self.errors
+
+
+def check(data: Mapping[str, Any], source: str = "<data>") -> Checked:
+    """Validate report data and run every cross-check and review; never raises for bad data."""
+    try:
+        report = Report.model_validate(data)
+    except ValidationError as exc:
+        return Checked(source, None, [_problem(error) for error in exc.errors()])
+    return Checked(source, report, checks.cross_check(report) + checks.review(report))
+
+
+def check_file(path: str | Path) -> Checked:
+    """Load a data file (JSON or YAML) and check it; raises InputError if it cannot be read."""
+    return check(loader.load(path), str(path))
+
+
+def validate(data: Mapping[str, Any], source: str = "<data>") -> Report:
+    """Return the valid report, or raise ReportValidationError listing every problem."""
+    checked = check(data, source)
+    if checked.report is None or checked.errors:
+        raise ReportValidationError(
+            source, checked.problems, cross_checked=checked.report is not None
+        )
+    return checked.report
+
+
+# -- pydantic errors → problems ----------------------------------------------------
+def _problem(error: ErrorDetails) -> Problem:
+    loc = tuple(error["loc"])
+    path = _json_path(loc)
+    if error["type"] == "extra_forbidden":
+        parent_model, parent_labels = _walk(loc[:-1])
+        return Problem(
+            path,
+            " / ".join(parent_labels),
+            _unknown_key_message(str(loc[-1]), parent_model),
+        )
+    _, names = _walk(loc)
+    return Problem(path, " / ".join(names), _message(error))
+
+
+def _json_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside an annotation such as ``X``, ``X | None`` or ``list[X]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _model_of(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _walk(loc: tuple[int | str, ...]) -> tuple[type[BaseModel] | None, list[str]]:
+    """Follow a location through the models; return the model reached and the labels met."""
+    model: type[BaseModel] | None = Report
+    names: list[str] = []
+    for part in loc:
+        if model is None:
+            break
+        if isinstance(part, int):
+            names.append(f"第 {part + 1} 项")
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            break
+        if info.title:
+            names.append(info.title)
+        model = _model_of(info.annotation)
+    return model, names
+
+
+def _unknown_key_message(key: str, model: type[BaseModel] | None) -> str:
+    if model is None:
+        return f"未知字段「{key}」"
+    allowed = list(model.model_fields)
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = ""
+    if close:
+        title = model.model_fields[close[0]].title
+        hint = f"是否应为「{close[0]}」（{title}）？" if title else f"是否应为「{close[0]}」？"
+    return f"未知字段「{key}」，可能拼写有误；{hint}此处允许的字段：{'、'.join(allowed)}"
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"布尔值 {str(value).lower()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        return f'文本 "{shown}"'
+    if isinstance(value, Decimal | float):
+        return f"小数 {value}"
+    if isinstance(value, int):
+        return f"整数 {value}"
+    if isinstance(value, list):
+        return "一个列表"
+    if isinstance(value, dict):
+        return "一个对象"
+    if value is None:
+        return "空值 null"
+    return f"{value!r}"
+
+
+def _message(error: ErrorDetails) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "缺少此必填项"
+    if kind == "int_type":
+        return f"应为不带引号、不带小数点的整数，实际为{_found(value)}"
+    if kind == "greater_than_equal":
+        limit = ctx.get("ge")
+        return f"不能小于 {limit}，实际为 {value}" if limit else f"不能为负数，实际为 {value}"
+    if kind == "less_than_equal":
+        return f"不能大于 {ctx.get('le')}，实际为 {value}；请检查是否多打了数字"
+    if kind == "decimal_max_places":
+        return f"最多 {FEE_PLACES} 位小数（万元精确到分），实际为 {value}"
+    if kind in ("decimal_type", "decimal_parsing", "finite_number"):
+        return f"应为不带引号的数字，实际为{_found(value)}"
+    if kind in ("string_type", "str_type"):
+        return f"应为文字（用引号括起），实际为{_found(value)}"
+    if kind == "model_type" or kind == "dict_type":
+        return f"应为一个对象（{{ … }}），实际为{_found(value)}"
+    if kind == "list_type":
+        return f"应为一个列表（[ … ]），实际为{_found(value)}"
+    if kind == "literal_error":
+        return f"只能为 {ctx.get('expected')}，实际为 {value!r}"
+    if kind.startswith("date"):
+        return f"应为日期，写作 YYYY-MM-DD，如 2026-01-20，实际为{_found(value)}"
+    if kind == "decimal_max_digits" or kind == "decimal_whole_digits":
+        return f"数字过大，不能超过 {MAX_NUMBER}"
+    return str(error["msg"])

@@ -1,0 +1,527 @@
+"""Build the default Word template ``report.docx`` with python-docx.
+
+The template is code so that its layout can be reviewed and regenerated:
+``python templates/build_template.py`` rewrites ``templates/report.docx``.
+The committed .docx is what offices copy and restyle in Word or WPS.
+
+Typography follows GB/T 9704-2012 through Word styles (no ad-hoc run
+formatting): A4, margins 37/28/26/35 mm, title 二号 方正小标宋简体, body 三号
+仿宋_GB2312 with a two-character first-line indent and a fixed 28.9 pt line,
+一、 headings 黑体, （一） headings 楷体_GB2312, page numbers "— N —" in 四号
+宋体 on the outer side.  The three official tables are drawn with all their
+merges and one ``{{ }}`` per value cell; every label comes from
+:mod:`gidoc.labels`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_SECTION_START
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, Twips
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from gidoc import labels as L
+
+OUTPUT = Path(__file__).with_name("report.docx")
+
+# -- fonts and sizes (GB/T 9704-2012; sizes in the Word convention) -------------
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_1_FONT = "黑体"
+HEADING_2_FONT = "楷体_GB2312"
+TABLE_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
+SIZE_2 = Pt(22)  # 二号
+SIZE_3 = Pt(16)  # 三号
+SIZE_4 = Pt(14)  # 四号
+LINE = Pt(28.9)  # 225 mm / 22 lines
+TEXT_WIDTH = 8844  # twips: the 156 mm 版心
+TWO_CHARS = Pt(32)
+
+# -- style names ------------------------------------------------------------------
+TABLE_TEXT = "表格文字"
+TABLE_TEXT_SMALL = "表格文字小"
+TABLE_NOTE = "表格注释"
+SIGNATURE = "落款"
+SIGNATURE_DATE = "成文日期"
+
+
+def set_fonts(element: object, latin: str, east_asia: str) -> None:
+    """Set all four rFonts slots of a style or run properties element.
+
+    python-docx sets only ascii/hAnsi; Word shows Chinese text in the
+    ``w:eastAsia`` font and needs ``w:hint="eastAsia"`` for curly quotes.
+    """
+    rpr = element.find(qn("w:rPr"))  # type: ignore[attr-defined]
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        element.append(rpr)  # type: ignore[attr-defined]
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:cs"), latin)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _reset(style: BaseStyle) -> None:
+    """Drop what python-docx's default template put in a built-in style."""
+    for tag in ("w:pPr", "w:rPr"):
+        old = style.element.find(qn(tag))
+        if old is not None:
+            style.element.remove(old)
+
+
+def paragraph_style(
+    doc: DocumentObject,
+    name: str,
+    *,
+    font: str,
+    size: Pt,
+    latin: str = LATIN_FONT,
+    align: int = WD_ALIGN_PARAGRAPH.JUSTIFY,
+    first_line: Pt | None = TWO_CHARS,
+    line: Pt | None = LINE,
+    outline: int | None = None,
+    keep_with_next: bool = False,
+) -> None:
+    """Create or redefine one paragraph style."""
+    styles = doc.styles
+    try:
+        style = styles[name]
+        _reset(style)
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if name != "Normal":
+        style.base_style = styles["Normal"]
+    style.quick_style = True
+    set_fonts(style.element, latin, font)
+    style.font.size = size
+    style.font.bold = False
+    style.font.italic = False
+    fmt = style.paragraph_format
+    fmt.alignment = align
+    fmt.first_line_indent = first_line if first_line is not None else Pt(0)
+    fmt.left_indent = Pt(0)
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    if line is None:
+        fmt.line_spacing = 1.0
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = line
+    fmt.keep_with_next = keep_with_next
+    fmt.widow_control = False
+    ppr = style.element.get_or_add_pPr()
+    if first_line is not None and first_line > 0:
+        # firstLineChars keeps the indent at two characters if an office changes the size.
+        ind = ppr.get_or_add_ind()
+        ind.set(qn("w:firstLineChars"), str(int(first_line / size * 100)))
+    if outline is not None:
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), str(outline))
+        ppr.append(level)
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    ppr.append(snap)
+
+
+def define_styles(doc: DocumentObject) -> None:
+    """All styles the report uses; the document itself carries no direct formatting."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is not None:
+            set_fonts(rpr_default, LATIN_FONT, BODY_FONT)
+            lang = rpr_default.find(qn("w:rPr")).find(qn("w:lang"))
+            if lang is not None:
+                lang.set(qn("w:eastAsia"), "zh-CN")
+    paragraph_style(doc, "Normal", font=BODY_FONT, size=SIZE_3)
+    paragraph_style(
+        doc,
+        "Title",
+        font=TITLE_FONT,
+        latin=TITLE_FONT,
+        size=SIZE_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        first_line=None,
+        line=Pt(36),
+        outline=0,
+    )
+    doc.styles["Title"].paragraph_format.space_after = LINE
+    paragraph_style(
+        doc,
+        "Heading 1",
+        font=HEADING_1_FONT,
+        latin=HEADING_1_FONT,
+        size=SIZE_3,
+        outline=0,
+        keep_with_next=True,
+    )
+    paragraph_style(
+        doc,
+        "Heading 2",
+        font=HEADING_2_FONT,
+        latin=HEADING_2_FONT,
+        size=SIZE_3,
+        outline=1,
+        keep_with_next=True,
+    )
+    table_sizes = ((TABLE_TEXT, TABLE_FONT, Pt(10)), (TABLE_TEXT_SMALL, TABLE_FONT, Pt(9)))
+    for name, font, size in (*table_sizes, (TABLE_NOTE, HEADING_2_FONT, Pt(9))):
+        paragraph_style(
+            doc,
+            name,
+            font=font,
+            size=size,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            first_line=None,
+            line=None,
+        )
+    for name in (SIGNATURE, SIGNATURE_DATE):
+        paragraph_style(
+            doc, name, font=BODY_FONT, size=SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT, first_line=None
+        )
+        doc.styles[name].paragraph_format.right_indent = Pt(64)  # 右空四字
+    doc.styles[SIGNATURE].paragraph_format.space_before = LINE * 2
+    paragraph_style(
+        doc,
+        "Footer",
+        font=TABLE_FONT,
+        size=SIZE_4,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        first_line=None,
+        line=None,
+    )
+
+
+# -- page -------------------------------------------------------------------------
+def _page_number(paragraph: Paragraph) -> None:
+    """``— N —`` with a PAGE field, as GB/T 9704 prints page numbers."""
+    paragraph.add_run("— ")
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
+        run = paragraph.add_run()
+        if kind is not None:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+    paragraph.add_run(" —")
+
+
+def set_up_page(doc: DocumentObject) -> None:
+    """A4, GB/T 9704 margins, page numbers on the outer side (odd right, even left)."""
+    section = doc.sections[0]
+    section.start_type = WD_SECTION_START.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance = Mm(15)
+    # The number's line sits 7 mm below the text area (GB/T 9704 7.5).
+    section.footer_distance = Mm(23)
+    doc.settings.odd_and_even_pages_header_footer = True
+    odd = section.footer.paragraphs[0]
+    odd.style = doc.styles["Footer"]
+    odd.paragraph_format.right_indent = Pt(14)  # 单页码居右空一字
+    _page_number(odd)
+    even = section.even_page_footer.paragraphs[0]
+    even.style = doc.styles["Footer"]
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    even.paragraph_format.left_indent = Pt(14)  # 双页码居左空一字
+    _page_number(even)
+
+
+# -- tables -------------------------------------------------------------------------
+def _border_set(parent: object, tag: str, sides: tuple[str, ...]) -> None:
+    borders = OxmlElement(tag)
+    for side in sides:
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single")
+        edge.set(qn("w:sz"), "4")
+        edge.set(qn("w:space"), "0")
+        edge.set(qn("w:color"), "000000")
+        borders.append(edge)
+    parent.append(borders)  # type: ignore[attr-defined]
+
+
+def new_table(doc: DocumentObject, rows: int, widths: list[int], margin: int) -> Table:
+    """A fully ruled, centred, fixed-layout table with its grid widths set (in twips)."""
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(sum(widths)))
+    width.set(qn("w:type"), "dxa")
+    old = tbl_pr.find(qn("w:tblW"))
+    if old is not None:
+        tbl_pr.remove(old)
+    tbl_pr.append(width)
+    _border_set(tbl_pr, "w:tblBorders", ("top", "left", "bottom", "right", "insideH", "insideV"))
+    layout = tbl_pr.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        tbl_pr.append(layout)
+    layout.set(qn("w:type"), "fixed")
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(margin))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tbl_pr.append(margins)
+    # LibreOffice ignores cell widths unless the grid has them too.
+    for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = Twips(w)
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        cant_split = OxmlElement("w:cantSplit")
+        tr_pr.append(cant_split)
+        for cell, w in zip(row.cells, widths, strict=True):
+            cell.width = Twips(w)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    return table
+
+
+def repeat_header(table: Table, rows: int) -> None:
+    """Repeat the first ``rows`` rows at the top of each page the table runs onto."""
+    for row in table.rows[:rows]:
+        header = OxmlElement("w:tblHeader")
+        row._tr.get_or_add_trPr().append(header)
+
+
+def put(
+    table: Table,
+    top: int,
+    left: int,
+    text: str,
+    style: str,
+    *,
+    down: int = 1,
+    across: int = 1,
+    align: int | None = None,
+) -> _Cell:
+    """Write ``text`` into a cell, first merging it ``down`` rows and ``across`` columns."""
+    cell = table.cell(top, left)
+    if down > 1 or across > 1:
+        cell = cell.merge(table.cell(top + down - 1, left + across - 1))
+    for extra in cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    paragraph = cell.paragraphs[0]
+    paragraph.style = style
+    if align is not None:
+        paragraph.alignment = align
+    paragraph.add_run(text)
+    return cell
+
+
+def table_2(doc: DocumentObject) -> None:
+    """Table 二: four groups of 第二十条, each with its own header row."""
+    table = new_table(doc, 14, [2211, 2211, 2211, 2211], margin=57)
+    left = WD_ALIGN_PARAGRAPH.LEFT
+
+    def group(row: int, label: str) -> None:
+        put(table, row, 0, label, TABLE_TEXT, across=4, align=left)
+
+    def header(row: int, *columns: str) -> None:
+        put(table, row, 0, L.T2_ITEM, TABLE_TEXT)
+        if len(columns) == 1:
+            put(table, row, 1, columns[0], TABLE_TEXT, across=3)
+        else:
+            for col, text in enumerate(columns, start=1):
+                put(table, row, col, text, TABLE_TEXT)
+
+    def single(row: int, label: str, key: str, align: int | None = None) -> None:
+        put(table, row, 0, label, TABLE_TEXT, align=align)
+        put(table, row, 1, f"{{{{ active_disclosure.{key} }}}}", TABLE_TEXT, across=3)
+
+    group(0, L.T2_GROUP_1)
+    header(1, *L.DOCUMENT_COLUMNS.values())
+    for row, (key, label) in enumerate(
+        (("rules", L.T2_RULES), ("normative_documents", L.T2_NORMATIVE)), start=2
+    ):
+        put(table, row, 0, label, TABLE_TEXT)
+        for col, column in enumerate(L.DOCUMENT_COLUMNS, start=1):
+            put(table, row, col, f"{{{{ active_disclosure.{key}.{column} }}}}", TABLE_TEXT)
+    group(4, L.T2_GROUP_5)
+    header(5, L.T2_DECISIONS)
+    single(6, L.T2_LICENSING, "administrative_licensing")
+    group(7, L.T2_GROUP_6)
+    header(8, L.T2_DECISIONS)
+    single(9, L.T2_PENALTY, "administrative_penalty")
+    single(10, L.T2_COERCION, "administrative_coercion")
+    group(11, L.T2_GROUP_8)
+    header(12, L.T2_FEES_AMOUNT)
+    single(13, L.T2_FEES, "administrative_fees", align=left)
+
+
+T3_LABEL_WIDTHS = [480, 1100, 2504]
+T3_VALUE_WIDTH = 680
+T3_VALUES = [*L.APPLICANT_COLUMNS, "total"]
+
+
+def table_3(doc: DocumentObject) -> None:
+    """Table 三: 3 header rows, 25 body rows, 10 grid columns."""
+    table = new_table(doc, 28, T3_LABEL_WIDTHS + [T3_VALUE_WIDTH] * 7, margin=28)
+    repeat_header(table, 3)
+    small = TABLE_TEXT_SMALL
+    left = WD_ALIGN_PARAGRAPH.LEFT
+    put(table, 0, 0, L.T3_NOTE, TABLE_NOTE, down=3, across=3)
+    put(table, 0, 3, L.T3_APPLICANTS, small, across=7)
+    put(table, 1, 3, L.APPLICANT_COLUMNS["natural_person"], small, down=2)
+    put(table, 1, 4, L.T3_LEGAL_PERSONS, small, across=5)
+    put(table, 1, 9, L.TOTAL, small, down=2)
+    for col, key in enumerate(L.LEGAL_PERSON_KEYS, start=4):
+        put(table, 2, col, L.APPLICANT_COLUMNS[key], small)
+
+    def values(row: int, path: str) -> None:
+        for col, key in enumerate(T3_VALUES, start=3):
+            put(table, row, col, f"{{{{ applications.{path}.{key} }}}}", small)
+
+    for row, label, path in (
+        (3, L.T3_NEW, "new_received"),
+        (4, L.T3_CARRIED_OVER, "carried_over"),
+        (27, L.T3_CARRIED_FORWARD, "carried_forward"),
+    ):
+        put(table, row, 0, label, small, across=3, align=left)
+        values(row, path)
+    put(table, 5, 0, L.T3_RESULTS, small, down=22)
+    put(table, 5, 1, L.T3_GRANTED, small, across=2, align=left)
+    values(5, "results.granted")
+    partial, note = L.T3_PARTIAL[:6], L.T3_PARTIAL[6:]
+    cell = put(table, 6, 1, partial, small, across=2, align=left)
+    note_run = cell.paragraphs[0].add_run(note)
+    note_run.style = _note_character_style(doc)
+    values(6, "results.partially_granted")
+    row = 7
+    for group, (name, items) in L.RESULT_GROUPS.items():
+        put(table, row, 1, name, small, down=len(items))
+        for key, label in items.items():
+            put(table, row, 2, label, small, align=left)
+            values(row, f"results.{group}.{key}")
+            row += 1
+    put(table, 26, 1, L.T3_RESULTS_TOTAL, small, across=2, align=left)
+    values(26, "results.total")
+
+
+def _note_character_style(doc: DocumentObject) -> str:
+    """A character style in 楷体 for the note inside （二）部分公开."""
+    name = "表格注释字符"
+    try:
+        doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        set_fonts(style.element, LATIN_FONT, HEADING_2_FONT)
+    return name
+
+
+def table_4(doc: DocumentObject) -> None:
+    """Table 四: 行政复议 and 行政诉讼 results, one row of 15 numbers."""
+    table = new_table(doc, 4, [589] * 15, margin=28)
+    repeat_header(table, 3)
+    small = TABLE_TEXT_SMALL
+    put(table, 0, 0, L.T4_RECONSIDERATION, small, across=5)
+    put(table, 0, 5, L.T4_LITIGATION, small, across=10)
+    headers = [*L.CASE_COLUMNS.values(), L.TOTAL]
+    for col, text in enumerate(headers):
+        put(table, 1, col, text, small, down=2)
+    put(table, 1, 5, L.T4_DIRECT, small, across=5)
+    put(table, 1, 10, L.T4_AFTER, small, across=5)
+    for offset in (5, 10):
+        for col, text in enumerate(headers, start=offset):
+            put(table, 2, col, text, small)
+    keys = [*L.CASE_COLUMNS, "total"]
+    for index, group in enumerate(L.CASE_GROUPS):
+        for col, key in enumerate(keys, start=index * 5):
+            put(table, 3, col, f"{{{{ review_and_litigation.{group}.{key} }}}}", small)
+
+
+# -- the document ---------------------------------------------------------------------
+def build(path: Path = OUTPUT) -> Path:
+    """Write the default template to ``path`` and return it."""
+    doc = Document()
+    define_styles(doc)
+    set_up_page(doc)
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+
+    def para(text: str, style: str = "Normal") -> None:
+        doc.add_paragraph(text, style=style)
+
+    def loop(items: str) -> None:
+        para(f"{{%p for para in {items} %}}")
+        para("{{ para }}")
+        para("{%p endfor %}")
+
+    para("{{ title }}", "Title")
+    loop("preamble")
+    para(L.SECTION_1, "Heading 1")
+    loop("overview.summary")
+    para("{%p for section in overview.sections %}")
+    para("{{ section.number }}{{ section.heading }}", "Heading 2")
+    loop("section.body")
+    para("{%p endfor %}")
+    para(L.SECTION_2, "Heading 1")
+    table_2(doc)
+    para(L.SECTION_3, "Heading 1")
+    table_3(doc)
+    para(L.SECTION_4, "Heading 1")
+    table_4(doc)
+    para(L.SECTION_5, "Heading 1")
+    para(L.PROBLEMS, "Heading 2")
+    loop("problems")
+    para(L.IMPROVEMENTS, "Heading 2")
+    loop("improvements")
+    para(L.SECTION_6, "Heading 1")
+    loop("other_matters")
+    para("{%p if signature %}")
+    para("{{ signature.issuer }}", SIGNATURE)
+    para("{%p if signature.date %}")
+    para("{{ signature.date }}", SIGNATURE_DATE)
+    para("{%p endif %}")
+    para("{%p endif %}")
+    props = doc.core_properties
+    props.title = "{{ title }}"
+    props.author = "{{ agency }}"
+    props.last_modified_by = "gidoc"
+    props.comments = "国办公开办函〔2021〕30号 政府信息公开工作年度报告"
+    # sectPr must stay the last child of the body.
+    sect = body.find(qn("w:sectPr"))
+    body.remove(sect)
+    body.append(sect)
+    doc.save(str(path))
+    return path
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT
+    print(build(target))
