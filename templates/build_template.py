@@ -318,6 +318,19 @@ def repeat_header(table: Table, rows: int) -> None:
         row._tr.get_or_add_trPr().append(header)
 
 
+def keep_together(table: Table, rows: int | None = None) -> None:
+    """Keep the first ``rows`` rows (all but the last row when None) with the row below.
+
+    Word and LibreOffice then move a short table, or a header with its first
+    data row, to the next page instead of breaking it.
+    """
+    last = len(table.rows) - 1 if rows is None else rows
+    for row in table.rows[:last]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
 def put(
     table: Table,
     top: int,
@@ -381,6 +394,7 @@ def table_2(doc: DocumentObject) -> None:
     group(11, L.T2_GROUP_8)
     header(12, L.T2_FEES_AMOUNT)
     single(13, L.T2_FEES, "administrative_fees", align=left)
+    keep_together(table)
 
 
 T3_LABEL_WIDTHS = [480, 1100, 2504]
@@ -430,6 +444,7 @@ def table_3(doc: DocumentObject) -> None:
             row += 1
     put(table, 26, 1, L.T3_RESULTS_TOTAL, small, across=2, align=left)
     values(26, "results.total")
+    keep_together(table, 3)
 
 
 def _note_character_style(doc: DocumentObject) -> str:
@@ -462,6 +477,7 @@ def table_4(doc: DocumentObject) -> None:
     for index, group in enumerate(L.CASE_GROUPS):
         for col, key in enumerate(keys, start=index * 5):
             put(table, 3, col, f"{{{{ review_and_litigation.{group}.{key} }}}}", small)
+    keep_together(table)
 
 
 # -- the document ---------------------------------------------------------------------
