@@ -1,0 +1,111 @@
+"""Benchmark: how long rendering takes, in process and as a whole ``gidoc`` process.
+
+Run: ``python bench/bench_render.py [--repeat 100]``.  Prints a table; times
+are medians.  Compares gidoc's compiled-once template with naive docxtpl use
+(a new DocxTemplate, Jinja compiling the document XML on every render), and
+times ``gidoc render`` for one report and for 40 reports in one call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from gidoc import ReportTemplate, build_context, load, validate
+from gidoc.resources import default_template_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted(p for p in (ROOT / "samples").iterdir() if p.suffix in (".json", ".yaml"))
+
+
+def median_ms(action: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def naive(context: dict, template: bytes) -> bytes:
+    """What a first docxtpl script does: load, render (compiling), save."""
+    doc = DocxTemplate(io.BytesIO(template))
+    doc.render(
+        context, jinja_env=jinja2.Environment(undefined=jinja2.StrictUndefined), autoescape=True
+    )
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def gidoc_command() -> list[str]:
+    """The gidoc script of this Python's environment (not a shell shim in front of it)."""
+    beside = Path(sys.executable).parent / "gidoc"
+    return [str(beside) if beside.exists() else (shutil.which("gidoc") or "gidoc")]
+
+
+def process_ms(args: list[str], repeat: int, cwd: Path) -> float:
+    def run() -> None:
+        subprocess.run(gidoc_command() + args, cwd=cwd, check=True, capture_output=True)
+
+    run()  # warm the OS file cache and Jinja's bytecode cache
+    return median_ms(run, repeat)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=100, help="renders per in-process measure")
+    parser.add_argument("--process-repeat", type=int, default=10, help="runs per process measure")
+    args = parser.parse_args()
+    template = default_template_bytes()
+    print(f"{'measure':58} {'median':>10}")
+    for sample in SAMPLES:
+        context = build_context(validate(load(sample)))
+        once = ReportTemplate()
+        once.render(context)
+        rows: list[tuple[str, Callable[[], object]]] = [
+            ("in-process, template compiled once (gidoc)", lambda t=once, c=context: t.render(c)),
+            (
+                "in-process, new ReportTemplate per report",
+                lambda c=context: ReportTemplate().render(c),
+            ),
+            (
+                "in-process, naive docxtpl (compiles every render)",
+                lambda c=context: naive(c, template),
+            ),
+        ]
+        for name, action in rows:
+            repeat = args.repeat if "naive" not in name else max(10, args.repeat // 5)
+            print(f"{sample.name + ': ' + name:58} {median_ms(action, repeat):8.1f} ms")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        one = work / "one.json"
+        shutil.copy(ROOT / "samples" / "muye-2025.json", one)
+        single = process_ms(["render", "one.json"], args.process_repeat, work)
+        print(f"{'whole process: gidoc render, 1 report':58} {single:8.0f} ms")
+        batch = work / "batch"
+        batch.mkdir()
+        names = []
+        for i in range(40):
+            source = SAMPLES[i % len(SAMPLES)]
+            target = batch / f"{i:02d}-{source.name}"
+            shutil.copy(source, target)
+            names.append(str(target.relative_to(work)))
+        many = process_ms(["render", *names, "-o", "out"], max(3, args.process_repeat // 3), work)
+        print(f"{'whole process: gidoc render, 40 reports in one call':58} {many:8.0f} ms")
+        print(f"{'  per report':58} {many / 40:8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
