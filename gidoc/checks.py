@@ -21,6 +21,9 @@ _T3 = "applications"
 
 
 def _column_label(key: str) -> str:
+    """A table 三 column as the header names it: 自然人, 法人或其他组织 / 其他, 总计."""
+    if key in L.LEGAL_PERSON_KEYS:
+        return f"{L.T3_LEGAL_PERSONS} / {L.APPLICANT_COLUMNS[key]}"
     return L.APPLICANT_COLUMNS.get(key, L.TOTAL)
 
 

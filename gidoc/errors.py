@@ -7,6 +7,7 @@ about click: :mod:`gidoc.cli` maps each error to its exit code.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -43,6 +44,29 @@ class Problem:
             "label": self.label,
             "message": self.message,
         }
+
+
+_OS_REASONS = {
+    errno.ENOENT: "路径不存在",
+    errno.EEXIST: "已存在同名文件",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "只读的磁盘或文件夹",
+    errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENAMETOOLONG: "路径太长",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in Chinese when the reason is a common one."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def printable(text: str) -> str:
+    """``text`` with what a terminal cannot print (a lone surrogate such as ``\\ud800``) escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 #: Said when field errors kept the cross-checks from running.

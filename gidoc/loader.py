@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from gidoc.errors import InputError
+from gidoc.errors import InputError, os_reason, printable
 
 #: Extensions this module reads, mapped to the format's name.
 FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
@@ -50,7 +50,7 @@ def _read_text(path: Path) -> str:
     except PermissionError:
         raise InputError(f"{path}：没有读取权限") from None
     except OSError as exc:
-        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
+        raise InputError(f"{path}：无法读取（{os_reason(exc)}）") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -67,6 +67,27 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _DuplicateKey(key)
         result[key] = value
     return result
+
+
+#: PyYAML's reasons that clerks meet most, said in Chinese (matched by their start).
+_YAML_REASONS = {
+    "mapping values are not allowed here": "此处不能有冒号；文字里含英文冒号时请给整段文字加引号",
+    "could not find expected ':'": "缺少冒号，或缩进不一致",
+    "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
+    "expected <block end>, but found": "缩进不一致",
+    "found undefined alias": "文字不能以 * 开头，除非加引号",
+    "expected ',' or ']'": "方括号 [ ] 没有闭合",
+    "expected ',' or '}'": "花括号 { } 没有闭合",
+    "found unexpected end of stream": "引号没有闭合",
+    "while scanning a quoted scalar": "引号没有闭合",
+}
+
+
+def _yaml_reason(reason: str) -> str:
+    for start, chinese in _YAML_REASONS.items():
+        if reason.startswith(start):
+            return chinese
+    return reason or "无法解析"
 
 
 class _DuplicateKey(ValueError):
@@ -88,7 +109,7 @@ def _parse_json(path: Path, text: str) -> Any:
             f"{path}：第 {exc.lineno} 行第 {exc.colno} 列 JSON 语法错误（{_json_reason(exc.msg)}）"
         ) from None
     except _DuplicateKey as exc:
-        raise InputError(f"{path}：字段「{exc.key}」在同一处出现了两次") from None
+        raise InputError(f"{path}：字段「{printable(exc.key)}」在同一处出现了两次") from None
     except ValueError as exc:
         raise InputError(f"{path}：{exc}") from None
 
@@ -154,7 +175,7 @@ def _construct_mapping(loader: Any, node: Any) -> dict[Any, Any]:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
             raise yaml.constructor.ConstructorError(
-                None, None, f"字段「{key}」在同一处出现了两次", key_node.start_mark
+                None, None, f"字段「{printable(str(key))}」在同一处出现了两次", key_node.start_mark
             )
         result[key] = loader.construct_object(value_node, deep=True)
     return result
@@ -169,7 +190,7 @@ def _parse_yaml(path: Path, text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列 " if mark else ""
-        reason = exc.problem or exc.context or "无法解析"
-        raise InputError(f"{path}：{where}YAML 语法错误（{reason}）") from None
+        reason = _yaml_reason(exc.problem or exc.context or "")
+        raise InputError(f"{path}：{where}YAML 格式错误（{reason}）") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}：YAML 语法错误（{exc}）") from None

@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from gidoc.errors import OutputError
+from gidoc.errors import OutputError, os_reason
 
 
 def output_paths(inputs: Sequence[Path], output: Path | None, suffix: str) -> list[Path]:
@@ -51,7 +51,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{path}：无法创建输出文件夹 {folder}（{exc.strerror}）") from None
+        raise OutputError(f"{path}：无法创建输出文件夹 {folder}（{os_reason(exc)}）") from None
     if path.is_dir():
         raise OutputError(f"{path}：已存在同名文件夹，无法写入文件")
     try:
@@ -59,7 +59,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except PermissionError:
         raise OutputError(f"{path}：没有在 {folder} 中写入的权限") from None
     except OSError as exc:
-        raise OutputError(f"{path}：无法写入（{exc.strerror}）") from None
+        raise OutputError(f"{path}：无法写入（{os_reason(exc)}）") from None
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -74,5 +74,5 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException as exc:
         temp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise OutputError(f"{path}：无法写入（{exc.strerror}）") from None
+            raise OutputError(f"{path}：无法写入（{os_reason(exc)}）") from None
         raise

@@ -23,7 +23,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from gidoc.errors import TemplateError
+from gidoc.errors import TemplateError, os_reason
 from gidoc.resources import DEFAULT_TEMPLATE, default_template_bytes
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -179,7 +179,7 @@ def _read_template(path: Path) -> bytes:
     except IsADirectoryError:
         raise TemplateError(f"模板 {path}：这是一个文件夹，不是 Word 文档") from None
     except OSError as exc:
-        raise TemplateError(f"模板 {path}：无法读取（{exc.strerror}）") from None
+        raise TemplateError(f"模板 {path}：无法读取（{os_reason(exc)}）") from None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():

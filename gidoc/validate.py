@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from gidoc import checks, loader
-from gidoc.errors import Problem, ReportValidationError
+from gidoc.errors import Problem, ReportValidationError, printable
 from gidoc.models import FEE_PLACES, MAX_NUMBER, Report
 
 
@@ -144,7 +144,7 @@ def _found(value: Any) -> str:
         return f"布尔值 {str(value).lower()}"
     if isinstance(value, str):
         shown = value if len(value) <= 20 else value[:20] + "…"
-        return f'文本 "{shown}"'
+        return f'文本 "{printable(shown)}"'
     if isinstance(value, Decimal | float):
         return f"小数 {value}"
     if isinstance(value, int):
@@ -175,6 +175,10 @@ def _message(error: ErrorDetails) -> str:
         return f"最多 {FEE_PLACES} 位小数（万元精确到分），实际为 {value}"
     if kind in ("decimal_type", "decimal_parsing", "finite_number"):
         return f"应为不带引号的数字，实际为{_found(value)}"
+    if kind == "string_unicode":
+        return (
+            f"字段名或文字中有无法识别的字符（单独的 UTF-16 代理码位），请删除它：{_found(value)}"
+        )
     if kind in ("string_type", "str_type"):
         return f"应为文字（用引号括起），实际为{_found(value)}"
     if kind == "model_type" or kind == "dict_type":
