@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib.metadata
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
@@ -34,20 +34,45 @@ _W_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
 _TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 
 
-#: Part of every cache key: bytecode compiled under other settings must never be reused.
-_ENV_KEY = "sandboxed-autoescape-strict-1"
+#: Part of every cache key: bytecode made under other settings or by another docxtpl
+#: (which prepares the XML) must never be reused.
+_ENV_KEY = f"sandboxed-autoescape-strict-1/docxtpl-{importlib.metadata.version('docxtpl')}"
 
 
 class _Parts(jinja2.BaseLoader):
-    """Serves the prepared XML of a template's parts to Jinja, by cache-friendly names."""
+    """Serves a template's parts to Jinja, prepared by docxtpl only when not cached.
 
-    def __init__(self) -> None:
-        self.sources: dict[str, str] = {}
+    Jinja's bytecode cache is keyed here on the part's raw XML, so a cached
+    template needs neither docxtpl's preparation nor even importing docxtpl.
+    """
+
+    def __init__(self, prepare: Callable[[str, str], str]) -> None:
+        self.raw: dict[str, str] = {}
+        self._prepare = prepare
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Any]:
-        return self.sources[template], None, lambda: True
+        return self._prepare(template, self.raw[template]), None, lambda: True
+
+    def load(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        cache = environment.bytecode_cache
+        bucket = cache.get_bucket(environment, name, None, self.raw[name]) if cache else None
+        code = bucket.code if bucket is not None else None
+        if code is None:
+            source, filename, _ = self.get_source(environment, name)
+            code = environment.compile(source, name, filename)
+            if cache is not None and bucket is not None:
+                bucket.code = code
+                cache.set_bucket(bucket)
+        return environment.template_class.from_code(
+            environment, code, environment.make_globals(globals), lambda: True
+        )
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -90,32 +115,46 @@ class ReportTemplate:
         else:
             self.name = str(path)
             source = _read_template(Path(path))
-        self._parts = _Parts()
+        self._parts = _Parts(self._prepare)
         self._env = _environment(self._parts)
         self._key = hashlib.sha256(source).hexdigest()[:16]
-        self._docxtpl = DocxTemplate(io.BytesIO(source))
+        self._source = source
+        self._docxtpl_instance: Any = None
         with zipfile.ZipFile(io.BytesIO(source)) as archive:
             self._entries = [(info, archive.read(info)) for info in archive.infolist()]
         self._compiled: dict[str, jinja2.Template] | None = None
         self._column_loops: set[str] = set()
 
+    @property
+    def _docxtpl(self) -> Any:
+        """docxtpl's template object, whose methods prepare XML (imported only when needed)."""
+        if self._docxtpl_instance is None:
+            from docxtpl import DocxTemplate
+
+            self._docxtpl_instance = DocxTemplate(io.BytesIO(self._source))
+        return self._docxtpl_instance
+
+    def _prepare(self, name: str, raw: str) -> str:
+        """docxtpl's clean-up of a part's XML (tags split across runs, {%p %} tags)."""
+        if name.endswith("docProps/core.xml"):
+            return raw  # document properties: plain Jinja, nothing for docxtpl to do
+        xml = self._docxtpl.patch_xml(raw)
+        # One paragraph a line, so that Jinja's line numbers point near the fault.
+        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
     def _compile(self) -> dict[str, jinja2.Template]:
         compiled = {}
         try:
             for info, data in self._entries:
-                if _TEXT_PARTS.fullmatch(info.filename):
-                    xml = data.decode("utf-8")
-                    if re.search(r"\{%\s*tc\s", xml):
-                        self._column_loops.add(info.filename)
-                    xml = self._docxtpl.patch_xml(xml)
-                    # One paragraph a line, so that Jinja's line numbers point near the fault.
-                    xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
-                elif info.filename == "docProps/core.xml":
-                    xml = data.decode("utf-8")
-                else:
+                if not (
+                    _TEXT_PARTS.fullmatch(info.filename) or info.filename == "docProps/core.xml"
+                ):
                     continue
+                xml = data.decode("utf-8")
+                if re.search(r"\{%\s*tc\s", xml):
+                    self._column_loops.add(info.filename)
                 name = f"{_ENV_KEY}/{self._key}/{info.filename}"
-                self._parts.sources[name] = xml
+                self._parts.raw[name] = xml
                 compiled[info.filename] = self._env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"模板 {self.name} 有语法错误：{exc.message}") from None

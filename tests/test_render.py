@@ -443,3 +443,24 @@ def test_committed_template_matches_its_builder(tmp_path: Path) -> None:
     committed = ROOT / "templates" / "report.docx"
     assert dump(built) == dump(committed)
     assert dump_document(Document(str(built))).count("{{") > 200
+
+
+def test_bytecode_cache_hit_renders_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    import gidoc.render
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setattr(
+        gidoc.render, "_bytecode_cache", lambda: jinja2.FileSystemBytecodeCache(str(cache))
+    )
+    context = build_context(validate(load(SAMPLES / "muye-2025.json")))
+    cold = ReportTemplate().render(context)
+    assert list(cache.iterdir()), "the first render should fill the cache"
+    warm_template = ReportTemplate()
+    warm = warm_template.render(context)
+    assert warm_template._docxtpl_instance is None, "a cache hit needs no docxtpl preparation"
+    assert list(document_texts(cold)) == list(document_texts(warm))
