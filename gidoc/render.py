@@ -30,6 +30,7 @@ _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 #: Characters in a value that docxtpl turns into breaks or tabs (resolve_listing is slow).
 _LISTING = re.compile(r"<w:t[^>]*>[^<]*[\n\t\a\f]")
 _W_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
 #: The parts of a .docx whose text a reader sees and a template may fill.
 _TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 
@@ -151,6 +152,7 @@ class ReportTemplate:
                 ):
                     continue
                 xml = data.decode("utf-8")
+                _check_tags_closed(self.name, info.filename, xml)
                 if re.search(r"\{%\s*tc\s", xml):
                     self._column_loops.add(info.filename)
                 name = f"{_ENV_KEY}/{self._key}/{info.filename}"
@@ -208,6 +210,23 @@ class ReportTemplate:
             # {%tc %} loops change a row's cell count; docxtpl evens out the grid.
             tree = self._docxtpl.fix_tables(etree.tostring(tree, encoding="unicode"))
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _check_tags_closed(template: str, part: str, xml: str) -> None:
+    """Refuse a paragraph whose ``{{``/``{%`` is not closed in that same paragraph.
+
+    docxtpl would join it with the next closing mark, paragraphs away, and the
+    text between would vanish from the report without a word.
+    """
+    problems = []
+    for number, match in enumerate(_PARAGRAPH.finditer(xml), start=1):
+        text = html.unescape("".join(_W_TEXT.findall(match.group(0))))
+        for opening, closing in (("{{", "}}"), ("{%", "%}")):
+            if text.count(opening) != text.count(closing):
+                problems.append(f"第 {number} 段「{text[:30]}」中的 {opening} 与 {closing} 不成对")
+    if problems:
+        where = "正文" if part == "word/document.xml" else part
+        raise TemplateError(f"模板 {template}（{where}）：" + "；".join(problems))
 
 
 def _read_template(path: Path) -> bytes:

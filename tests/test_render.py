@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -464,3 +465,29 @@ def test_bytecode_cache_hit_renders_the_same(
     warm = warm_template.render(context)
     assert warm_template._docxtpl_instance is None, "a cache hit needs no docxtpl preparation"
     assert list(document_texts(cold)) == list(document_texts(warm))
+
+
+def _edited_template(tmp_path: Path, text: str) -> Path:
+    """The default template with its title paragraph replaced by ``text``."""
+    doc = Document(str(ROOT / "templates" / "report.docx"))
+    doc.paragraphs[0].runs[0].text = text
+    path = tmp_path / "edited.docx"
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{{ title ", "第 1 段「{{ title 」中的 {{ 与 }} 不成对"),
+        ("{{ titel }}", "使用了数据中没有的变量：'titel' is undefined"),
+        ("{{ ''.__class__.__mro__ }}", "试图访问不允许的内容"),
+        ("{% if %}", "有语法错误"),
+    ],
+)
+def test_broken_or_hostile_template_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    from gidoc.errors import TemplateError
+
+    template = ReportTemplate(_edited_template(tmp_path, text))
+    with pytest.raises(TemplateError, match=re.escape(message)):
+        template.render(build_context(validate(minimal())))
