@@ -6,16 +6,18 @@ into a message on stderr and an exit code; it holds no logic of its own.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
-from gidoc import __version__
+from gidoc import __version__, pdf
 from gidoc.errors import CROSS_CHECKS_PENDING, GidocError
-from gidoc.pipeline import check_files, render_files
+from gidoc.pipeline import PdfFailed, Rendered, check_files, convert_files, render_files
 from gidoc.validate import Checked
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -44,40 +46,158 @@ def cli() -> None:
     """
 
 
+_pdfa_option = click.option(
+    "--pdfa", is_flag=True, help="生成 PDF/A-2b（长期归档格式）；与 render 一起用时包含 --pdf。"
+)
+_timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    help="LibreOffice 转换的时限（秒）；默认 60 秒加每个文件 30 秒。",
+)
+
+
 @cli.command()
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="输出文件（一个数据文件时，以 .docx 结尾）或文件夹；默认写在数据文件旁边。",
+    help="输出文件或文件夹；默认写在数据文件旁边。一个数据文件时可写 报告.docx，"
+    "或 报告.pdf（只生成 PDF）。",
 )
 @click.option(
     "--template",
     type=click.Path(path_type=Path),
     help="使用自己的 Word 模板（.docx）代替内置模板。",
 )
-def render(data: tuple[Path, ...], output: Path | None, template: Path | None) -> None:
-    """校验数据并生成 Word 报告（.docx）。
+@click.option("--pdf", "want_pdf", is_flag=True, help="同时生成 PDF（需要 LibreOffice）。")
+@_pdfa_option
+@_timeout_option
+def render(
+    data: tuple[Path, ...],
+    output: Path | None,
+    template: Path | None,
+    want_pdf: bool,
+    pdfa: bool,
+    timeout: float | None,
+) -> None:
+    """校验数据并生成 Word 报告（.docx），可同时生成 PDF。
 
-    数据有误时列出全部问题，不生成任何文件，退出码为 1。
+    数据有误时列出全部问题，不生成任何文件，退出码为 1。PDF 转换失败时
+    .docx 仍会写出，退出码为 3。
 
     \b
     示例：
       gidoc render data.json
       gidoc render data.yaml -o 报告.docx
-      gidoc render 各单位/*.json -o 报告/
+      gidoc render data.json --pdf
+      gidoc render data.json -o 报告.pdf
+      gidoc render 各单位/*.json -o 报告/ --pdf
     """
     try:
-        written = render_files(data, output, template=template)
+        with _progress(len(data)) as progress:
+            written = render_files(
+                data,
+                output,
+                template=template,
+                pdf=want_pdf,
+                pdfa=pdfa,
+                timeout=timeout,
+                progress=progress,
+            )
+    except PdfFailed as exc:
+        _print_rendered(exc.rendered)
+        raise _Failure(exc) from None
     except GidocError as exc:
         raise _Failure(exc) from None
-    for item in written:
+    _print_rendered(written)
+
+
+def _print_rendered(rendered: Sequence[Rendered]) -> None:
+    for item in rendered:
         if item.warnings:
             click.echo(f"{item.source}：{len(item.warnings)} 个警告（不影响生成）", err=True)
             for problem in item.warnings:
                 click.echo(f"  {problem}", err=True)
-        click.echo(str(item.output))
+        for path in item.outputs:
+            click.echo(str(path))
+
+
+@cli.command()
+@click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="输出文件夹，或（一个文档时）以 .pdf 结尾的文件；默认写在文档旁边。",
+)
+@_pdfa_option
+@_timeout_option
+def convert(
+    documents: tuple[Path, ...], output: Path | None, pdfa: bool, timeout: float | None
+) -> None:
+    """把 Word 文档转换为 PDF（例如手工修改过的报告）。
+
+    所有文档由一个 LibreOffice 进程转换。LibreOffice 缺失或转换失败时退出码为 3。
+
+    \b
+    示例：
+      gidoc convert 报告.docx
+      gidoc convert 报告/*.docx -o pdf/ --pdfa
+    """
+    try:
+        with _progress(len(documents)) as progress:
+            written = convert_files(
+                documents, output, pdfa=pdfa, timeout=timeout, progress=progress
+            )
+    except GidocError as exc:
+        raise _Failure(exc) from None
+    for path in written:
+        click.echo(str(path))
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[pdf.Progress | None]:
+    """A progress bar for PDF conversion on a terminal; nothing when stderr is not one."""
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label="转换 PDF", file=sys.stderr) as bar:
+
+        def update(done: int) -> None:
+            bar.update(done - bar.pos)
+
+        yield update
+
+
+@cli.command()
+def doctor() -> None:
+    """检查生成 PDF 所需的 LibreOffice 和字体，并说明如何补齐。
+
+    列出 LibreOffice 版本，以及模板中每个官方字体名实际使用的开源字体。
+    缺少任何一项时退出码为 3。
+    """
+    missing = []
+    soffice = pdf.find_soffice()
+    version = pdf.soffice_version(soffice) if soffice else None
+    if soffice and version:
+        click.echo(f"LibreOffice：{version}（{soffice}）")
+    else:
+        click.echo("LibreOffice：未找到")
+        missing.append("LibreOffice")
+    click.echo("字体（模板中的名称 → 生成 PDF 时实际使用的字体）：")
+    for name, wanted in pdf.font_roles().items():
+        face = pdf.resolve_font(name)
+        ok = face is not None and face.split(":")[0] == wanted
+        mark = "✓" if ok else "✗"
+        click.echo(f"  {mark} {name} → {face or '（无法查询：缺少 fc-match）'}（应为 {wanted}）")
+        if not ok:
+            missing.append(wanted)
+    if missing:
+        click.echo(f"缺少：{'、'.join(dict.fromkeys(missing))}")
+        click.echo(pdf.INSTALL_HINT)
+        raise SystemExit(pdf.ConversionError.exit_code)
+    click.echo("一切就绪，可以生成 PDF。")
 
 
 @cli.command()

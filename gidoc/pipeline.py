@@ -5,6 +5,7 @@ Everything the command line does is here, callable from Python.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,18 +18,34 @@ from gidoc.errors import (
     Problem,
     ReportValidationError,
 )
+from gidoc.models import Report
 from gidoc.output import output_paths, write_atomic
+from gidoc.pdf import ConversionError, Progress, convert
 from gidoc.render import ReportTemplate
 from gidoc.validate import Checked, check_file
 
 
 @dataclass
 class Rendered:
-    """One report written: where from, where to, and the warnings found on the way."""
+    """One report written: where from, the files written, and the warnings found on the way."""
 
     source: Path
-    output: Path
+    docx: Path | None
+    pdf: Path | None = None
     warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def outputs(self) -> list[Path]:
+        """The files written for this report."""
+        return [path for path in (self.docx, self.pdf) if path is not None]
+
+
+class PdfFailed(ConversionError):
+    """The .docx files were written but the PDF conversion failed; ``rendered`` says what exists."""
+
+    def __init__(self, error: ConversionError, rendered: list[Rendered]) -> None:
+        super().__init__(str(error))
+        self.rendered = rendered
 
 
 def check_files(paths: Sequence[str | Path]) -> list[Checked]:
@@ -47,17 +64,64 @@ def render_files(
     output: str | Path | None = None,
     *,
     template: str | Path | None = None,
+    pdf: bool = False,
+    pdfa: bool = False,
+    timeout: float | None = None,
+    progress: Progress | None = None,
 ) -> list[Rendered]:
-    """Render each data file to a .docx; see :func:`gidoc.output.output_paths` for names.
+    """Render each data file to a .docx, and to a PDF when asked.
 
-    Every input is read and validated first: if any is invalid, nothing is
-    written and :class:`InvalidInputs` lists every problem of every file.  The
-    template is loaded and compiled once for all reports.
+    Output names follow :func:`gidoc.output.output_paths`; an ``output`` ending
+    in ``.pdf`` (one input) writes only the PDF.  ``pdf`` adds a PDF beside each
+    .docx; ``pdfa`` makes it PDF/A-2b.  Every input is read and validated
+    first: if any is invalid, nothing is written and :class:`InvalidInputs`
+    lists every problem of every file.  The template is compiled once for all
+    reports and LibreOffice started once for all PDFs.  If only the PDF step
+    fails, :class:`PdfFailed` (exit code 3) says which .docx files were written.
     """
     sources = [Path(p) for p in paths]
-    targets = output_paths(sources, None if output is None else Path(output), ".docx")
+    out = None if output is None else Path(output)
+    pdf_only = out is not None and out.suffix.lower() == ".pdf" and not out.is_dir()
+    if pdf_only:
+        pdf_targets: list[Path] | None = output_paths(sources, out, ".pdf")
+        docx_targets: list[Path] | None = None
+    else:
+        docx_targets = output_paths(sources, out, ".docx")
+        want_pdf = pdf or pdfa
+        pdf_targets = [t.with_suffix(".pdf") for t in docx_targets] if want_pdf else None
+    checked = _validated(sources)
+    loaded = ReportTemplate(template)
+    documents = [loaded.render(build_context(report)) for report, _ in checked]
+    rendered = [
+        Rendered(source, None, None, warnings)
+        for source, (_, warnings) in zip(sources, checked, strict=True)
+    ]
+    if docx_targets is not None:
+        for item, target, data in zip(rendered, docx_targets, documents, strict=True):
+            write_atomic(target, data)
+            item.docx = target
+    if pdf_targets is None:
+        return rendered
+    try:
+        if docx_targets is not None:
+            convert(docx_targets, pdf_targets, pdfa=pdfa, timeout=timeout, progress=progress)
+        else:
+            with tempfile.TemporaryDirectory(prefix="gidoc-") as folder:
+                temporary = [Path(folder) / f"{i:04d}.docx" for i in range(len(documents))]
+                for path, data in zip(temporary, documents, strict=True):
+                    path.write_bytes(data)
+                convert(temporary, pdf_targets, pdfa=pdfa, timeout=timeout, progress=progress)
+    except ConversionError as exc:
+        raise PdfFailed(exc, rendered) from None
+    for item, target in zip(rendered, pdf_targets, strict=True):
+        item.pdf = target
+    return rendered
+
+
+def _validated(sources: Sequence[Path]) -> list[tuple[Report, list[Problem]]]:
+    """Each source's valid report and warnings; InvalidInputs with every problem otherwise."""
     failures: list[GidocError] = []
-    reports = []
+    valid = []
     for source in sources:
         try:
             checked = check_file(source)
@@ -71,16 +135,41 @@ def render_files(
                 )
             )
             continue
-        reports.append((source, checked))
+        valid.append((checked.report, checked.warnings))
     if failures:
         raise InvalidInputs(failures)
-    loaded = ReportTemplate(template)
-    documents = []
-    for (source, checked), target in zip(reports, targets, strict=True):
-        assert checked.report is not None
-        documents.append((source, target, loaded.render(build_context(checked.report)), checked))
-    written = []
-    for source, target, data, checked in documents:
-        write_atomic(target, data)
-        written.append(Rendered(source, target, checked.warnings))
-    return written
+    return valid
+
+
+#: Documents ``convert_files`` accepts: what Word and WPS save.
+WORD_SUFFIXES = (".docx", ".doc", ".wps", ".odt", ".rtf")
+
+
+def convert_files(
+    paths: Sequence[str | Path],
+    output: str | Path | None = None,
+    *,
+    pdfa: bool = False,
+    timeout: float | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Convert existing Word documents (e.g. reports edited by hand) to PDF.
+
+    Output names follow :func:`gidoc.output.output_paths` with ``.pdf``.  Raises
+    :class:`InvalidInputs` for missing files or folders given as documents,
+    :class:`ConversionError` when LibreOffice fails.
+    """
+    sources = [Path(p) for p in paths]
+    problems: list[GidocError] = []
+    for source in sources:
+        if source.is_dir():
+            problems.append(InputError(f"{source}：这是一个文件夹，不是 Word 文档"))
+        elif not source.is_file():
+            problems.append(InputError(f"{source}：文件不存在"))
+        elif source.suffix.lower() not in WORD_SUFFIXES:
+            allowed = "、".join(WORD_SUFFIXES)
+            problems.append(InputError(f"{source}：不是 Word 文档；可转换的文件类型为 {allowed}"))
+    if problems:
+        raise InvalidInputs(problems)
+    targets = output_paths(sources, None if output is None else Path(output), ".pdf")
+    return convert(sources, targets, pdfa=pdfa, timeout=timeout, progress=progress)

@@ -1,0 +1,262 @@
+"""Word documents → PDF through LibreOffice, surviving its habits.
+
+Each conversion run starts one headless LibreOffice for all its documents,
+with a private user profile (two processes sharing a profile silently lose
+a file), ``--norestore``, gidoc's own font configuration (through
+``FONTCONFIG_FILE``, never touching the system's) and a timeout that kills
+the whole process group.  LibreOffice's exit code is not trusted: a PDF
+counts only if it exists and starts with ``%PDF-``.  Everything temporary
+lives in one temporary folder that is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.resources
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from gidoc.errors import GidocError
+from gidoc.output import write_atomic
+
+#: Environment variable naming the LibreOffice program to use instead of searching PATH.
+SOFFICE_ENV = "GIDOC_SOFFICE"
+#: Where to look for LibreOffice, in order (``soffice`` first: ``libreoffice`` is a wrapper).
+SOFFICE_NAMES = ("soffice", "libreoffice")
+#: How to install what PDF output needs, said whenever something is missing.
+INSTALL_HINT = (
+    "请安装 LibreOffice 和字体：sh scripts/setup-debian.sh"
+    "（或 sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2）"
+)
+#: Seconds allowed for LibreOffice to start, and for each document.
+START_SECONDS = 60.0
+PER_DOCUMENT_SECONDS = 30.0
+_PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+
+class ConversionError(GidocError):
+    """LibreOffice is missing, timed out, or produced no PDF; exit code 3."""
+
+    exit_code = 3
+
+
+Progress = Callable[[int], None]
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice program: ``$GIDOC_SOFFICE`` if set, else the first on PATH."""
+    chosen = os.environ.get(SOFFICE_ENV)
+    if chosen:
+        return chosen if Path(chosen).exists() else None
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@contextlib.contextmanager
+def font_config() -> Iterator[Path]:
+    """A real path to gidoc's fontconfig file (package data)."""
+    resource = importlib.resources.files("gidoc") / "fonts.conf"
+    with importlib.resources.as_file(resource) as path:
+        yield path
+
+
+def _environment(fonts: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["FONTCONFIG_FILE"] = str(fonts)
+    env.pop("FONTCONFIG_PATH", None)
+    return env
+
+
+def convert(
+    documents: Sequence[Path],
+    targets: Sequence[Path],
+    *,
+    pdfa: bool = False,
+    timeout: float | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Convert each document to the PDF at the same position in ``targets``.
+
+    One LibreOffice process converts them all.  ``pdfa`` asks for PDF/A-2b.
+    ``progress`` is called with the number of PDFs finished so far.  The
+    PDFs that succeed are written (atomically) even if others fail; then
+    :class:`ConversionError` names every document that failed.
+    """
+    if len(documents) != len(targets):
+        raise ValueError("one target per document")
+    if not documents:
+        return []
+    soffice = find_soffice()
+    if soffice is None:
+        raise ConversionError(f"未找到 LibreOffice，无法生成 PDF。{INSTALL_HINT}")
+    limit = (
+        timeout if timeout is not None else START_SECONDS + PER_DOCUMENT_SECONDS * len(documents)
+    )
+    with tempfile.TemporaryDirectory(prefix="gidoc-pdf-") as folder, font_config() as fonts:
+        work = Path(folder)
+        inbox, outbox = work / "in", work / "out"
+        inbox.mkdir()
+        outbox.mkdir()
+        # Numbered copies: two inputs named alike must not collide in LibreOffice's outdir.
+        names = []
+        for index, document in enumerate(documents):
+            name = f"{index:04d}{document.suffix.lower() or '.docx'}"
+            shutil.copyfile(document, inbox / name)
+            names.append(name)
+        command = [
+            soffice,
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--nodefault",
+            "--nofirststartwizard",
+            "--nolockcheck",
+            "--norestore",
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--convert-to",
+            _PDFA_FILTER if pdfa else "pdf",
+            "--outdir",
+            str(outbox),
+            *names,
+        ]
+        _run(command, inbox, _environment(fonts), limit, outbox, len(names), progress)
+        written, failed = [], []
+        for name, document, target in zip(names, documents, targets, strict=True):
+            pdf = outbox / (Path(name).stem + ".pdf")
+            if _is_pdf(pdf):
+                write_atomic(target, pdf.read_bytes())
+                written.append(target)
+            else:
+                failed.append(str(document))
+    if failed:
+        raise ConversionError(
+            f"LibreOffice 未能把以下文件转换为 PDF：{'、'.join(failed)}；"
+            "请确认文件能在 Word 或 LibreOffice 中正常打开"
+        )
+    return written
+
+
+def _is_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(5) == b"%PDF-"
+    except OSError:
+        return False
+
+
+def _run(
+    command: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    limit: float,
+    outbox: Path,
+    count: int,
+    progress: Progress | None,
+) -> None:
+    """Run LibreOffice in its own process group; kill the group at the time limit."""
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise ConversionError(
+            f"无法启动 LibreOffice（{command[0]}：{exc.strerror}）。{INSTALL_HINT}"
+        ) from None
+    deadline = time.monotonic() + limit
+    done = 0
+    try:
+        while process.poll() is None:
+            if time.monotonic() > deadline:
+                raise ConversionError(
+                    f"LibreOffice 在 {limit:.0f} 秒内没有完成转换，已终止；"
+                    "可用 --timeout 延长时限，或检查文档是否过大、损坏"
+                )
+            time.sleep(0.05)
+            if progress is not None:
+                finished = sum(1 for _ in outbox.glob("*.pdf"))
+                if finished != done:
+                    done = finished
+                    progress(done)
+    finally:
+        _kill_group(process)
+    if progress is not None and done != count:
+        progress(sum(1 for _ in outbox.glob("*.pdf")))
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """End LibreOffice and anything it started (oosplash starts soffice.bin)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+# -- diagnosis ---------------------------------------------------------------------
+def font_roles() -> dict[str, str]:
+    """Each font name gidoc's fontconfig file maps, with the open face it should become.
+
+    Read from ``fonts.conf`` itself, so the diagnosis and the mapping cannot disagree.
+    """
+    from xml.etree import ElementTree
+
+    with font_config() as path:
+        root = ElementTree.parse(path).getroot()
+    roles = {}
+    for match in root.iter("match"):
+        name = match.findtext("test/string")
+        face = match.findtext("edit[@name='family']/string")
+        if name and face:
+            roles[name] = face
+    return roles
+
+
+def resolve_font(name: str) -> str | None:
+    """The face fontconfig picks for ``name`` under gidoc's configuration (None without fc-match)."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    with font_config() as fonts:
+        result = subprocess.run(
+            [fc_match, "--format=%{family[0]}:%{style[0]}", name],
+            env=_environment(fonts),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    return result.stdout.strip() or None
+
+
+def soffice_version(soffice: str) -> str | None:
+    """LibreOffice's own version line, or None if it does not answer."""
+    with tempfile.TemporaryDirectory(prefix="gidoc-doctor-") as folder:
+        try:
+            result = subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={Path(folder).as_uri()}",
+                    "--headless",
+                    "--version",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+    lines = result.stdout.strip().splitlines()
+    return lines[0] if lines else None
