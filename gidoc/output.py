@@ -36,7 +36,9 @@ def output_paths(inputs: Sequence[Path], output: Path | None, suffix: str) -> li
     for source, target in zip(inputs, paths, strict=True):
         key = target.resolve()
         if key in seen:
-            raise OutputError(f"{seen[key]} 和 {source} 会写到同一个文件 {target}；请用 -o 分开")
+            raise OutputError(
+                f"{seen[key]} 和 {source} 会写到同一个文件 {target}；请先给其中一个改名，或分两次生成到不同的文件夹"
+            )
         seen[key] = source
     return paths
 

@@ -204,6 +204,7 @@ def define_styles(doc: DocumentObject) -> None:
         doc,
         "Footer",
         font=TABLE_FONT,
+        latin=TABLE_FONT,  # GB/T 9704: 4号半角宋体 digits, dashes in 宋体 too
         size=SIZE_4,
         align=WD_ALIGN_PARAGRAPH.RIGHT,
         first_line=None,
@@ -430,7 +431,8 @@ def table_3(doc: DocumentObject) -> None:
     put(table, 5, 0, L.T3_RESULTS, small, down=22)
     put(table, 5, 1, L.T3_GRANTED, small, across=2, align=left)
     values(5, "results.granted")
-    partial, note = L.T3_PARTIAL[:6], L.T3_PARTIAL[6:]
+    cut = L.T3_PARTIAL.index("（", 1)  # the note starts at the second "（": （区分处理的…）
+    partial, note = L.T3_PARTIAL[:cut], L.T3_PARTIAL[cut:]
     cell = put(table, 6, 1, partial, small, across=2, align=left)
     note_run = cell.paragraphs[0].add_run(note)
     note_run.style = _note_character_style(doc)
