@@ -1,8 +1,8 @@
 """Word documents → PDF through LibreOffice, surviving its habits.
 
-Each conversion run starts one headless LibreOffice for all its documents,
-with a private user profile (two processes sharing a profile silently lose
-a file), ``--norestore``, gidoc's own font configuration (through
+A batch is converted by one headless LibreOffice per core (never one per
+document), each over its share of the documents, each with a private user
+profile (two processes sharing a profile silently lose a file), ``--norestore``, gidoc's own font configuration (through
 ``FONTCONFIG_FILE``, never touching the system's) and a timeout that kills
 the whole process group.  LibreOffice's exit code is not trusted: a PDF
 counts only if it exists and starts with ``%PDF-``.  Everything temporary
@@ -11,6 +11,7 @@ lives in one temporary folder that is removed afterwards.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import importlib.resources
 import os
@@ -18,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -37,6 +39,8 @@ INSTALL_HINT = (
 #: Seconds allowed for LibreOffice to start, and for each document.
 START_SECONDS = 60.0
 PER_DOCUMENT_SECONDS = 30.0
+#: Fewest documents worth a LibreOffice process of their own in a batch.
+MIN_SHARE = 4
 _PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
@@ -76,6 +80,13 @@ def _environment(fonts: Path) -> dict[str, str]:
     return env
 
 
+def batch_workers(count: int) -> int:
+    """How many LibreOffice processes convert ``count`` documents: one per core, each
+    with at least ``MIN_SHARE`` documents (a start costs about as much as four
+    conversions), so a small batch runs in one process and none runs one per file."""
+    return max(1, min(os.cpu_count() or 1, count // MIN_SHARE))
+
+
 def convert(
     documents: Sequence[Path],
     targets: Sequence[Path],
@@ -83,12 +94,15 @@ def convert(
     pdfa: bool = False,
     timeout: float | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
     """Convert each document to the PDF at the same position in ``targets``.
 
-    One LibreOffice process converts them all.  ``pdfa`` asks for PDF/A-2b.
-    ``progress`` is called with the number of PDFs finished so far.  The
-    PDFs that succeed are written (atomically) even if others fail; then
+    The batch is shared among :func:`batch_workers` LibreOffice processes (one
+    for fewer than ``2 * MIN_SHARE`` documents), each converting its whole
+    share in one run.  ``pdfa`` asks for PDF/A-2b; ``timeout`` bounds each
+    process.  ``progress`` is called with the number of PDFs finished so far.
+    The PDFs that succeed are written (atomically) even if others fail; then
     :class:`ConversionError` names every document that failed.
     """
     if len(documents) != len(targets):
@@ -98,9 +112,59 @@ def convert(
     soffice = find_soffice()
     if soffice is None:
         raise ConversionError(f"未找到 LibreOffice，无法生成 PDF。{INSTALL_HINT}")
-    limit = (
-        timeout if timeout is not None else START_SECONDS + PER_DOCUMENT_SECONDS * len(documents)
-    )
+    count = max(1, min(workers or batch_workers(len(documents)), len(documents)))
+    shares = [list(range(k, len(documents), count)) for k in range(count)]
+    finished = [0] * count
+    lock = threading.Lock()
+
+    def run(k: int) -> dict[int, bytes]:
+        def report(done: int) -> None:
+            if progress is not None:
+                with lock:
+                    finished[k] = done
+                    progress(sum(finished))
+
+        share = [documents[i] for i in shares[k]]
+        limit = (
+            timeout if timeout is not None else START_SECONDS + PER_DOCUMENT_SECONDS * len(share)
+        )
+        pdfs = _convert_share(soffice, share, pdfa, limit, report)
+        return {shares[k][j]: data for j, data in pdfs.items()}
+
+    with concurrent.futures.ThreadPoolExecutor(count) as pool:
+        futures = [pool.submit(run, k) for k in range(count)]
+        results: dict[int, bytes] = {}
+        errors = []
+        for future in futures:
+            try:
+                results.update(future.result())
+            except ConversionError as exc:
+                errors.append(exc)
+    written, failed = [], []
+    for index, (document, target) in enumerate(zip(documents, targets, strict=True)):
+        if index in results:
+            write_atomic(target, results[index])
+            written.append(target)
+        else:
+            failed.append(str(document))
+    if errors:
+        raise errors[0]
+    if failed:
+        raise ConversionError(
+            f"LibreOffice 未能把以下文件转换为 PDF：{'、'.join(failed)}；"
+            "请确认文件能在 Word 或 LibreOffice 中正常打开"
+        )
+    return written
+
+
+def _convert_share(
+    soffice: str,
+    documents: Sequence[Path],
+    pdfa: bool,
+    limit: float,
+    progress: Progress,
+) -> dict[int, bytes]:
+    """One LibreOffice run over ``documents``; the PDFs made, by position."""
     with tempfile.TemporaryDirectory(prefix="gidoc-pdf-") as folder, font_config() as fonts:
         work = Path(folder)
         inbox, outbox = work / "in", work / "out"
@@ -129,20 +193,12 @@ def convert(
             *names,
         ]
         _run(command, inbox, _environment(fonts), limit, outbox, len(names), progress)
-        written, failed = [], []
-        for name, document, target in zip(names, documents, targets, strict=True):
+        made = {}
+        for index, name in enumerate(names):
             pdf = outbox / (Path(name).stem + ".pdf")
             if _is_pdf(pdf):
-                write_atomic(target, pdf.read_bytes())
-                written.append(target)
-            else:
-                failed.append(str(document))
-    if failed:
-        raise ConversionError(
-            f"LibreOffice 未能把以下文件转换为 PDF：{'、'.join(failed)}；"
-            "请确认文件能在 Word 或 LibreOffice 中正常打开"
-        )
-    return written
+                made[index] = pdf.read_bytes()
+        return made
 
 
 def _is_pdf(path: Path) -> bool:

@@ -431,3 +431,35 @@ def test_doctor_finds_everything() -> None:
     for name in pdf.font_roles():
         assert f"✓ {name} →" in result.stdout
     assert "✗" not in result.stdout
+
+
+def test_batch_workers_never_one_per_file() -> None:
+    cores = os.cpu_count() or 1
+    assert pdf.batch_workers(1) == 1
+    assert pdf.batch_workers(pdf.MIN_SHARE * 2 - 1) == 1
+    assert pdf.batch_workers(40) == min(cores, 40 // pdf.MIN_SHARE)
+    for count in range(1, 60):
+        assert count // pdf.batch_workers(count) >= min(count, pdf.MIN_SHARE)
+
+
+def test_a_batch_shared_among_processes_puts_each_pdf_in_its_place(tmp_path: Path) -> None:
+    from gidoc import ReportTemplate
+
+    template = ReportTemplate()
+    documents, targets = [], []
+    for i in range(pdf.MIN_SHARE * 2):
+        data = {
+            "agency": f"第{i}号测试局",
+            "year": 2025,
+            "overview": {"summary": "综述。"},
+            "problems": "问题。",
+            "improvements": "改进。",
+            "other_matters": "无。",
+        }
+        path = tmp_path / f"{i}.docx"
+        path.write_bytes(template.render(build_context(validate(data))))
+        documents.append(path)
+        targets.append(tmp_path / "out" / f"{i}.pdf")
+    assert pdf.convert(documents, targets, workers=2) == targets
+    for i, target in enumerate(targets):
+        assert f"第{i}号测试局" in squeezed(text_of(target))
