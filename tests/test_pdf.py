@@ -460,6 +460,9 @@ def test_a_batch_shared_among_processes_puts_each_pdf_in_its_place(tmp_path: Pat
         path.write_bytes(template.render(build_context(validate(data))))
         documents.append(path)
         targets.append(tmp_path / "out" / f"{i}.pdf")
-    assert pdf.convert(documents, targets, workers=2) == targets
+    seen: list[int] = []
+    assert pdf.convert(documents, targets, workers=2, progress=seen.append) == targets
+    assert seen == sorted(seen)
+    assert seen[-1] == len(documents)
     for i, target in enumerate(targets):
         assert f"第{i}号测试局" in squeezed(text_of(target))
