@@ -23,17 +23,22 @@ class Problem:
 
     ``path`` is the JSON path of the field (``applications.new_received.other``),
     ``label`` its name as the report prints it (``一、本年新收政府信息公开申请数量 / 其他``),
-    ``message`` says what is wrong and what is allowed.  Errors block rendering;
-    warnings are printed and never block.
+    ``message`` says what is wrong and what is allowed, ``cell`` where the
+    value sits in a source that is not JSON/YAML (``表三!F9`` in an Excel form,
+    ``表三 第 5 行第 4 列`` in a .docx).  Errors block rendering; warnings are
+    printed and never block.
     """
 
     path: str
     label: str
     message: str
     severity: Severity = "error"
+    cell: str = ""
 
     def __str__(self) -> str:
         where = f"{self.path}（{self.label}）" if self.label else self.path
+        if self.cell:
+            where = f"{self.cell} {where}"
         return f"{_SEVERITY_TEXT[self.severity]} {where}：{self.message}"
 
     def as_dict(self) -> dict[str, str]:
@@ -43,6 +48,7 @@ class Problem:
             "path": self.path,
             "label": self.label,
             "message": self.message,
+            "cell": self.cell,
         }
 
 

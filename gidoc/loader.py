@@ -9,14 +9,34 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from gidoc.errors import InputError, os_reason, printable
+from gidoc.errors import InputError, Problem, os_reason, printable
 
 #: Extensions this module reads, mapped to the format's name.
 FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
+
+
+@dataclass
+class Loaded:
+    """What a reader got out of a data source.
+
+    ``data`` has the shape of the data format; ``locations`` maps JSON paths to
+    where each value sits in the source when that is not the path itself
+    (``表三!F9`` for an Excel form); ``warnings`` are what the reader noticed.
+    """
+
+    data: dict[str, Any]
+    locations: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_located(path: str | Path) -> Loaded:
+    """Read any supported source: JSON and YAML here, other formats by their readers."""
+    return Loaded(load(path))
 
 
 def load(path: str | Path) -> dict[str, Any]:

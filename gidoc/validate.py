@@ -8,6 +8,7 @@ has the right shape; warnings never block.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import types
 import typing
@@ -49,18 +50,41 @@ class Checked:
         return self.report is not None and not self.errors
 
 
-def check(data: Mapping[str, Any], source: str = "<data>") -> Checked:
-    """Validate report data and run every cross-check and review; never raises for bad data."""
+def check(
+    data: Mapping[str, Any],
+    source: str = "<data>",
+    locations: Mapping[str, str] | None = None,
+) -> Checked:
+    """Validate report data and run every cross-check and review; never raises for bad data.
+
+    ``locations`` maps JSON paths to where the values sit in the source (e.g.
+    ``表三!F9``); each problem found at such a path carries that location.
+    """
     try:
         report = Report.model_validate(data)
     except ValidationError as exc:
-        return Checked(source, None, [_problem(error) for error in exc.errors()])
-    return Checked(source, report, checks.cross_check(report) + checks.review(report))
+        problems = [_problem(error) for error in exc.errors()]
+        report = None
+    else:
+        problems = checks.cross_check(report) + checks.review(report)
+    if locations:
+        problems = [
+            dataclasses.replace(p, cell=locations[p.path]) if p.path in locations else p
+            for p in problems
+        ]
+    return Checked(source, report, problems)
 
 
 def check_file(path: str | Path) -> Checked:
-    """Load a data file (JSON or YAML) and check it; raises InputError if it cannot be read."""
-    return check(loader.load(path), str(path))
+    """Load a data file and check it; raises InputError if it cannot be read.
+
+    Problems the reader itself found (e.g. a blank written as "—" in a .docx)
+    come first, as warnings.
+    """
+    loaded = loader.load_located(path)
+    checked = check(loaded.data, str(path), loaded.locations)
+    checked.problems[:0] = loaded.warnings
+    return checked
 
 
 def validate(data: Mapping[str, Any], source: str = "<data>") -> Report:
