@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import click
 
-from gidoc import __version__, pdf
+from gidoc import __version__, config, pdf
 from gidoc.errors import CROSS_CHECKS_PENDING, GidocError
 from gidoc.pipeline import PdfFailed, Rendered, check_files, convert_files, render_files
 from gidoc.validate import Checked
@@ -68,7 +68,7 @@ _timeout_option = click.option(
 @click.option(
     "--template",
     type=click.Path(path_type=Path),
-    help="使用自己的 Word 模板（.docx）代替内置模板。",
+    help="使用自己的 Word 模板（.docx）代替内置模板；默认用工作文件夹里 gidoc.toml 指定的模板。",
 )
 @click.option("--pdf", "want_pdf", is_flag=True, help="同时生成 PDF（需要 LibreOffice）。")
 @_pdfa_option
@@ -95,6 +95,7 @@ def render(
       gidoc render 各单位/*.json -o 报告/ --pdf
     """
     try:
+        template = template or config.default_template(Path.cwd())
         with _progress(len(data)) as progress:
             written = render_files(
                 data,
@@ -261,6 +262,69 @@ def _as_json(results: Sequence[Checked]) -> dict[str, Any]:
             for result in results
         ],
     }
+
+
+@cli.group()
+def template() -> None:
+    """导出、检查 Word 模板，列出模板可用的变量。
+
+    \b
+    流程：gidoc template export → 在 Word/WPS 中修改 → gidoc template check →
+    gidoc render data.json --template 模板.docx（或在 gidoc.toml 中写 template = "模板.docx"）
+    """
+
+
+@template.command("export")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def template_export(path: Path | None, force: bool) -> None:
+    """导出内置模板供修改（默认写到 ./gidoc-template.docx）。"""
+    from gidoc.resources import EXPORT_NAME, export_default_template
+
+    try:
+        written = export_default_template(path or Path(EXPORT_NAME), force=force)
+    except GidocError as exc:
+        raise _Failure(exc) from None
+    click.echo(str(written))
+
+
+@template.command("vars")
+def template_vars() -> None:
+    """列出模板可用的全部变量、中文含义和示例值。"""
+    from gidoc.variables import variables_text
+
+    click.echo(variables_text(), nl=False)
+
+
+@template.command("check")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    help="用这份数据试填（JSON/YAML）；默认用内置示例数据（每格数字都不同）。",
+)
+def template_check(path: Path, data: Path | None) -> None:
+    """检查修改过的模板：语法、变量、官方表格结构，并试填核对每个数字。
+
+    每个问题都写明位置（正文第几段、第几个表格第几行第几列、页眉页脚）。
+    没有错误时退出码为 0（警告不影响），否则为 1。
+    """
+    from gidoc.loader import load
+    from gidoc.template_check import check_template
+
+    try:
+        problems = check_template(path, load(data) if data is not None else None)
+    except GidocError as exc:
+        raise _Failure(exc) from None
+    errors = [p for p in problems if p.severity == "error"]
+    if not problems:
+        click.echo(f"{path}：通过")
+        return
+    click.echo(f"{path}：{len(errors)} 个错误，{len(problems) - len(errors)} 个警告")
+    for problem in problems:
+        click.echo(f"  {problem}")
+    if errors:
+        raise SystemExit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -36,9 +36,8 @@ class Problem:
     cell: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.path}（{self.label}）" if self.label else self.path
-        if self.cell:
-            where = f"{self.cell} {where}"
+        field = f"{self.path}（{self.label}）" if self.label else self.path
+        where = " ".join(part for part in (self.cell, field) if part)
         return f"{_SEVERITY_TEXT[self.severity]} {where}：{self.message}"
 
     def as_dict(self) -> dict[str, str]:

@@ -15,6 +15,7 @@ import importlib.metadata
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -85,10 +86,18 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
-def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+def environment(
+    loader: jinja2.BaseLoader | None = None, cache: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
+    """The Jinja environment templates run in: sandboxed, autoescaped, strict about names.
+
+    A template comes from outside (an office's Word file): it must not reach
+    Python internals, must not break the XML with a value, and must not turn
+    a misspelt name into empty text.
+    """
     return ImmutableSandboxedEnvironment(
         loader=loader,
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=cache,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
@@ -117,12 +126,15 @@ class ReportTemplate:
             self.name = str(path)
             source = _read_template(Path(path))
         self._parts = _Parts(self._prepare)
-        self._env = _environment(self._parts)
+        self._env = environment(self._parts, _bytecode_cache())
         self._key = hashlib.sha256(source).hexdigest()[:16]
         self._source = source
         self._docxtpl_instance: Any = None
-        with zipfile.ZipFile(io.BytesIO(source)) as archive:
-            self._entries = [(info, archive.read(info)) for info in archive.infolist()]
+        try:
+            with zipfile.ZipFile(io.BytesIO(source)) as archive:
+                self._entries = [(info, archive.read(info)) for info in archive.infolist()]
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise TemplateError(f"模板 {self.name}：文件已损坏，无法解压") from None
         self._compiled: dict[str, jinja2.Template] | None = None
         self._column_loops: set[str] = set()
 
@@ -142,6 +154,11 @@ class ReportTemplate:
         xml = self._docxtpl.patch_xml(raw)
         # One paragraph a line, so that Jinja's line numbers point near the fault.
         return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+    @property
+    def source_bytes(self) -> bytes:
+        """The template file as read."""
+        return self._source
 
     def _compile(self) -> dict[str, jinja2.Template]:
         compiled = {}
@@ -242,11 +259,28 @@ def _read_template(path: Path) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateError(f"模板 {path}：不是 Word 文档（.docx）")
+            _check_sizes(path, archive)
     except zipfile.BadZipFile:
         raise TemplateError(
             f"模板 {path}：不是 Word 文档（.docx）；旧版 .doc 文件请先在 Word 中另存为 .docx"
         ) from None
     return data
+
+
+#: Limits on what a template may unpack to: a report template is well under 10 MB.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ENTRIES = 5000
+
+
+def _check_sizes(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb before anything is unpacked."""
+    entries = archive.infolist()
+    total = sum(info.file_size for info in entries)
+    if len(entries) > MAX_ENTRIES or total > MAX_UNPACKED_BYTES:
+        raise TemplateError(
+            f"模板 {path}：解压后有 {len(entries)} 个文件、{total // (1024 * 1024)} MB，"
+            "远超 Word 文档的正常大小，可能已损坏或不是正常的模板"
+        )
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -12,7 +12,7 @@ import dataclasses
 import difflib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -102,13 +102,13 @@ def _problem(error: ErrorDetails) -> Problem:
     loc = tuple(error["loc"])
     path = _json_path(loc)
     if error["type"] == "extra_forbidden":
-        parent_model, parent_labels = _walk(loc[:-1])
+        parent_model, parent_labels = describe_path(loc[:-1])
         return Problem(
             path,
             " / ".join(parent_labels),
             _unknown_key_message(str(loc[-1]), parent_model),
         )
-    _, names = _walk(loc)
+    _, names = describe_path(loc)
     return Problem(path, " / ".join(names), _message(error))
 
 
@@ -132,8 +132,12 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _walk(loc: tuple[int | str, ...]) -> tuple[type[BaseModel] | None, list[str]]:
-    """Follow a location through the models; return the model reached and the labels met."""
+def describe_path(loc: Sequence[int | str]) -> tuple[type[BaseModel] | None, list[str]]:
+    """Follow a data path through the models; return the model reached and the labels met.
+
+    ``("applications", "new_received", "other")`` gives the ApplicantCounts field's
+    model (None for a leaf) and ``[三、收到和处理…, 一、本年新收…, 其他]``.
+    """
     model: type[BaseModel] | None = Report
     names: list[str] = []
     for part in loc:

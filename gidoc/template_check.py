@@ -1,0 +1,501 @@
+"""Check a Word template an office edited, and say where each mistake is.
+
+Offices restyle the report in Word or WPS; they are not programmers.  This
+module reads the template as they see it — body paragraphs with their
+opening words, table cells by row and column, headers and footers — and
+reports: tags that are broken or not closed in their paragraph, text that
+docxtpl would drop beside a ``{%p %}`` tag, Jinja syntax errors, names the
+data does not provide (with the closest valid name), changes to the official
+tables, and the result of a trial render in which every number must land in
+its official cell.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from lxml import etree
+
+from gidoc.context import build_context
+from gidoc.errors import GidocError, Problem
+from gidoc.render import ReportTemplate, environment
+from gidoc.resources import default_template_bytes
+from gidoc.validate import validate
+from gidoc.variables import example_data
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_DOCXTPL_PREFIX = re.compile(r"^(\{[{%#])(p|tr|tc|r)\s")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+_OPENERS = {"for": "endfor", "if": "endif", "with": "endwith", "filter": "endfilter"}
+_UNSUPPORTED = ("include", "import", "from", "extends", "macro", "call", "block", "raw")
+#: Official tables of the default template, by the text that identifies each.
+_TABLES = {
+    "表二": "第二十条第（一）项",
+    "表三": "本年新收政府信息公开申请数量",
+    "表四": "复议后起诉",
+}
+
+
+@dataclass
+class _Paragraph:
+    where: str
+    text: str
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _text(element: Any) -> str:
+    return "".join(t.text or "" for t in element.iter(_w("t")))
+
+
+def _opening(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= 16 else text[:16] + "…"
+
+
+# -- reading the template as a person sees it -----------------------------------------
+def _part_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Header and footer part → how Word names it (页眉（奇数页）…)."""
+    names = {"word/document.xml": "正文"}
+    try:
+        rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
+        document = etree.fromstring(archive.read("word/document.xml"))
+    except (KeyError, etree.XMLSyntaxError):
+        return names
+    targets = {rel.get("Id"): "word/" + rel.get("Target", "").lstrip("/") for rel in rels}
+    kinds = {"default": "奇数页", "even": "偶数页", "first": "首页"}
+    for tag, noun in (("headerReference", "页眉"), ("footerReference", "页脚")):
+        for ref in document.iter(_w(tag)):
+            target = targets.get(ref.get(f"{{{R}}}id"))
+            if target:
+                names[target] = f"{noun}（{kinds.get(ref.get(_w('type')), '')}）"
+    return names
+
+
+def _cell_locations(root: Any) -> dict[Any, str]:
+    """Each table cell element → ``表 N 第 R 行第 C 列`` (logical columns, counting merges)."""
+    where: dict[Any, str] = {}
+    for number, table in enumerate(root.iter(_w("tbl")), start=1):
+        for r, row in enumerate(table.findall(_w("tr")), start=1):
+            col = 0
+            before = row.find(f"{_w('trPr')}/{_w('gridBefore')}")
+            if before is not None:
+                col += int(before.get(_w("val"), "0"))
+            for cell in row.findall(_w("tc")):
+                where[cell] = f"表 {number} 第 {r} 行第 {col + 1} 列"
+                span = cell.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+                col += int(span.get(_w("val"), "1")) if span is not None else 1
+    return where
+
+
+def _paragraphs(archive: zipfile.ZipFile) -> Iterator[_Paragraph]:
+    """Every paragraph of the body, headers and footers, with a location a person can find."""
+    names = _part_names(archive)
+    parts = ["word/document.xml"] + sorted(n for n in names if n != "word/document.xml")
+    for part in parts:
+        try:
+            root = etree.fromstring(archive.read(part))
+        except (KeyError, etree.XMLSyntaxError):
+            continue
+        cells = _cell_locations(root)
+        count = 0
+        for paragraph in root.iter(_w("p")):
+            cell = next((a for a in paragraph.iterancestors(_w("tc"))), None)
+            text = _text(paragraph)
+            if cell is not None:
+                where = cells.get(cell, "表格")
+            else:
+                count += 1
+                where = f"第 {count} 段"
+            prefix = names[part] if part != "word/document.xml" else "正文"
+            label = f"「{_opening(text)}」" if text.strip() else ""
+            yield _Paragraph(f"{prefix}{where}{label}", text)
+
+
+# -- tags, syntax, names --------------------------------------------------------------
+class _Scope:
+    """Names a template may use at a point: the context, plus loop and set variables."""
+
+    def __init__(self, context: Mapping[str, Any]) -> None:
+        self.frames: list[dict[str, Any]] = [dict(context), {"loop": {}}]
+
+    def lookup(self, name: str) -> tuple[bool, Any]:
+        for frame in reversed(self.frames):
+            if name in frame:
+                return True, frame[name]
+        return False, None
+
+    def names(self) -> list[str]:
+        return [name for frame in self.frames for name in frame]
+
+
+def _chains(node: nodes.Node) -> Iterator[tuple[nodes.Node, list[str]]]:
+    """Dotted name chains used in an expression: ``a.b.c`` → ["a", "b", "c"]."""
+    if isinstance(node, nodes.Getattr | nodes.Getitem | nodes.Name):
+        parts: list[str] = []
+        current: nodes.Node = node
+        while True:
+            if isinstance(current, nodes.Getattr):
+                parts.append(current.attr)
+                current = current.node
+            elif isinstance(current, nodes.Getitem) and isinstance(current.arg, nodes.Const):
+                parts.append(str(current.arg.value))
+                current = current.node
+            else:
+                break
+        if isinstance(current, nodes.Name):
+            yield node, [current.name, *reversed(parts)]
+            return
+        yield from _chains(current)
+        return
+    for child in node.iter_child_nodes():
+        yield from _chains(child)
+
+
+def _resolve(scope: _Scope, chain: list[str]) -> str | None:
+    """None when the chain resolves in the scope, else the message saying what is unknown."""
+    found, value = scope.lookup(chain[0])
+    if not found:
+        close = difflib.get_close_matches(chain[0], scope.names(), n=1, cutoff=0.6)
+        hint = f"；是否应为 {close[0]}？" if close else ""
+        return f"数据中没有名为 {chain[0]} 的变量{hint}（gidoc template vars 列出全部变量）"
+    for index, part in enumerate(chain[1:], start=1):
+        if not isinstance(value, Mapping):
+            return None  # a method or attribute of a text; the sandbox decides at render time
+        if part not in value:
+            where = ".".join(chain[:index])
+            close = difflib.get_close_matches(part, list(value), n=1, cutoff=0.6)
+            hint = f"；是否应为 {where}.{close[0]}？" if close else ""
+            return f"{where} 中没有 {part}{hint}（gidoc template vars 列出全部变量）"
+        value = value[part]
+    return None
+
+
+def _targets(node: nodes.Node) -> list[str]:
+    """The names a for/set/with target binds (``x`` or ``a, b``)."""
+    if isinstance(node, nodes.Name):
+        return [node.name]
+    return [name.name for name in node.find_all(nodes.Name)]
+
+
+def _first(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return value[0] if value else ""
+    return ""
+
+
+class _Checker:
+    def __init__(self, context: Mapping[str, Any]) -> None:
+        self.env = environment()
+        self.scope = _Scope(context)
+        self.stack: list[tuple[str, str]] = []
+        self.problems: list[Problem] = []
+
+    def error(self, where: str, message: str) -> None:
+        self.problems.append(Problem("", "", message, "error", where))
+
+    def paragraph(self, paragraph: _Paragraph) -> None:
+        text = paragraph.text
+        for opening, closing in (("{{", "}}"), ("{%", "%}"), ("{#", "#}")):
+            if text.count(opening) != text.count(closing):
+                self.error(
+                    paragraph.where,
+                    f"{opening} 与 {closing} 不成对：标记必须在同一段内写完"
+                    "（不要在标记中间按回车，也不要只删去一半）",
+                )
+                return
+        tags = _TAG.findall(text)
+        for tag in tags:
+            prefix = _DOCXTPL_PREFIX.match(tag)
+            if prefix and prefix.group(2) in ("p", "tr", "tc"):
+                rest = _TAG.sub("", text).strip()
+                if rest:
+                    self.error(
+                        paragraph.where,
+                        f"与 {tag} 同在一段（一行、一格）的文字「{_opening(rest)}」会被丢弃；"
+                        "请把它移到另一段",
+                    )
+            self.tag(paragraph.where, tag.translate(_QUOTES))
+
+    def tag(self, where: str, tag: str) -> None:
+        plain = _DOCXTPL_PREFIX.sub(r"\1", tag)
+        if plain.startswith("{#"):
+            return
+        if plain.startswith("{{"):
+            self.expression(where, tag, plain[2:-2])
+        else:
+            self.statement(where, tag, plain[2:-2].strip())
+
+    def compile(self, where: str, tag: str, source: str) -> nodes.Template | None:
+        try:
+            tree = self.env.parse(source)
+            self.env.from_string(source)
+        except jinja2.TemplateSyntaxError as exc:
+            self.error(where, f"{tag} 语法错误：{exc.message}")
+            return None
+        except jinja2.TemplateError as exc:
+            self.error(where, f"{tag} 无法使用：{exc}")
+            return None
+        return tree
+
+    def names_in(self, where: str, tag: str, node: nodes.Node) -> None:
+        attributes = [node] if isinstance(node, nodes.Getattr) else []
+        for attribute in attributes + list(node.find_all(nodes.Getattr)):
+            if attribute.attr.startswith("_"):
+                self.error(
+                    where, f"{tag}：模板不能访问以下划线开头的内部属性（{attribute.attr}），已拒绝"
+                )
+                return
+        for _, chain in _chains(node):
+            message = _resolve(self.scope, chain)
+            if message:
+                self.error(where, f"{tag}：{message}")
+
+    def expression(self, where: str, tag: str, inner: str) -> None:
+        tree = self.compile(where, tag, "{{" + inner + "}}")
+        if tree is not None:
+            self.names_in(where, tag, tree)
+
+    def statement(self, where: str, tag: str, inner: str) -> None:
+        keyword = inner.split(maxsplit=1)[0] if inner.split() else ""
+        if keyword in _UNSUPPORTED:
+            self.error(where, f"{tag}：gidoc 模板不支持 {keyword}")
+            return
+        if keyword in _OPENERS:
+            tree = self.compile(where, tag, "{% " + inner + " %}{% " + _OPENERS[keyword] + " %}")
+            self.stack.append((keyword, where))
+            frame: dict[str, Any] = {}
+            if tree is not None:
+                self.opened(where, tag, tree.body[0], frame)
+            self.scope.frames.append(frame)
+        elif keyword in ("elif", "else"):
+            if not self.stack or (keyword == "elif" and self.stack[-1][0] != "if"):
+                self.error(where, f"{tag} 前面没有对应的 {{% if %}}")
+                return
+            if keyword == "elif":
+                tree = self.compile(where, tag, "{% if " + inner[4:] + " %}{% endif %}")
+                if tree is not None:
+                    self.names_in(where, tag, tree.body[0].test)
+        elif keyword.startswith("end"):
+            opener = keyword[3:]
+            if not self.stack:
+                self.error(where, f"多出的 {tag}：前面没有对应的 {{% {opener} %}}")
+                return
+            kind, opened_at = self.stack.pop()
+            self.scope.frames.pop()
+            if kind != opener:
+                self.error(where, f"{tag} 与 {opened_at} 的 {{% {kind} %}} 不配对")
+        elif keyword == "set":
+            tree = self.compile(where, tag, "{% " + inner + " %}")
+            if tree is not None:
+                node = tree.body[0]
+                self.names_in(where, tag, node.node)
+                for name in _targets(node.target):
+                    self.scope.frames[-1][name] = ""
+        else:
+            self.compile(where, tag, "{% " + inner + " %}")
+
+    def opened(self, where: str, tag: str, node: nodes.Node, frame: dict[str, Any]) -> None:
+        if isinstance(node, nodes.For):
+            self.names_in(where, tag, node.iter)
+            value: Any = None
+            chains = list(_chains(node.iter))
+            if len(chains) == 1 and chains[0][0] is node.iter:
+                found, value = self.scope.lookup(chains[0][1][0])
+                for part in chains[0][1][1:]:
+                    value = value.get(part) if isinstance(value, Mapping) else None
+            names = _targets(node.target)
+            for name in names:
+                frame[name] = _first(value) if len(names) == 1 else ""
+            frame["loop"] = {}
+        elif isinstance(node, nodes.If):
+            self.names_in(where, tag, node.test)
+        elif isinstance(node, nodes.With):
+            for target, value in zip(node.targets, node.values, strict=False):
+                self.names_in(where, tag, value)
+                for name in _targets(target):
+                    frame[name] = ""
+
+    def finish(self) -> None:
+        for kind, where in self.stack:
+            self.error(where, f"{{% {kind} %}} 没有对应的 {{% {_OPENERS[kind]} %}}")
+
+
+# -- the official tables ----------------------------------------------------------------
+@dataclass(frozen=True)
+class _Cell:
+    row: int
+    col: int
+    rows: int
+    cols: int
+    text: str
+
+
+def _grid(table: Any) -> list[_Cell]:
+    cells: list[_Cell] = []
+    open_cells: dict[int, int] = {}
+    for r, row in enumerate(table.findall(_w("tr"))):
+        col = 0
+        before = row.find(f"{_w('trPr')}/{_w('gridBefore')}")
+        if before is not None:
+            col += int(before.get(_w("val"), "0"))
+        for tc in row.findall(_w("tc")):
+            span_el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+            span = int(span_el.get(_w("val"), "1")) if span_el is not None else 1
+            merge = tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
+            kind = None if merge is None else (merge.get(_w("val")) or "continue")
+            if kind == "continue" and col in open_cells:
+                index = open_cells[col]
+                old = cells[index]
+                cells[index] = _Cell(old.row, old.col, old.rows + 1, old.cols, old.text)
+            else:
+                cells.append(_Cell(r, col, 1, span, _text(tc).strip()))
+                if kind == "restart":
+                    open_cells[col] = len(cells) - 1
+                else:
+                    open_cells.pop(col, None)
+            col += span
+    return cells
+
+
+def _official_tables(document: bytes) -> dict[str, list[_Cell]]:
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    found: dict[str, list[_Cell]] = {}
+    for table in root.iter(_w("tbl")):
+        text = re.sub(r"\s+", "", _text(table))
+        for name, marker in _TABLES.items():
+            if marker in text and name not in found:
+                found[name] = _grid(table)
+                break
+    return found
+
+
+def _compare_tables(
+    official: dict[str, list[_Cell]], edited: dict[str, list[_Cell]]
+) -> list[Problem]:
+    problems = []
+    for name, cells in official.items():
+        if name not in edited:
+            problems.append(Problem("", "", f"没有找到{name}（官方表格不能删除）", "warning", name))
+            continue
+        mine = {(c.row, c.col): c for c in edited[name]}
+        rows = max(c.row + c.rows for c in cells)
+        their_rows = max((c.row + c.rows for c in edited[name]), default=0)
+        if rows != their_rows:
+            problems.append(
+                Problem("", "", f"行数从 {rows} 行改为 {their_rows} 行", "warning", name)
+            )
+        for cell in cells:
+            where = f"{name} 第 {cell.row + 1} 行第 {cell.col + 1} 列"
+            other = mine.get((cell.row, cell.col))
+            if other is None:
+                problems.append(
+                    Problem(
+                        "", "", f"「{_opening(cell.text)}」所在的单元格不见了", "warning", where
+                    )
+                )
+                continue
+            if (other.rows, other.cols) != (cell.rows, cell.cols):
+                problems.append(
+                    Problem(
+                        "",
+                        "",
+                        f"「{_opening(cell.text)}」的合并范围从 {cell.rows} 行×{cell.cols} 列"
+                        f"改为 {other.rows} 行×{other.cols} 列",
+                        "warning",
+                        where,
+                    )
+                )
+            if _squeeze(other.text) != _squeeze(cell.text):
+                problems.append(
+                    Problem(
+                        "",
+                        "",
+                        f"文字从「{_opening(cell.text)}」改为「{_opening(other.text)}」",
+                        "warning",
+                        where,
+                    )
+                )
+    return problems
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _numbers_in_cells(
+    official: dict[str, list[_Cell]], rendered: dict[str, list[_Cell]], context: Mapping[str, Any]
+) -> list[Problem]:
+    """Each value cell of the official layout holds its number after a trial render."""
+    problems = []
+    for name, cells in official.items():
+        if name not in rendered:
+            continue
+        mine = {(c.row, c.col): c for c in rendered[name]}
+        for cell in cells:
+            match = re.fullmatch(r"\{\{\s*([\w.]+)\s*\}\}", cell.text)
+            if not match:
+                continue
+            want: Any = context
+            for part in match.group(1).split("."):
+                want = want[part]
+            got = mine.get((cell.row, cell.col))
+            if got is None or _squeeze(got.text) != str(want):
+                shown = "（没有这个单元格）" if got is None else f"「{_opening(got.text)}」"
+                problems.append(
+                    Problem(
+                        "",
+                        "",
+                        f"试填后应为 {want}（{match.group(1)}），实际为{shown}",
+                        "error",
+                        f"{name} 第 {cell.row + 1} 行第 {cell.col + 1} 列",
+                    )
+                )
+    return problems
+
+
+# -- the whole check ----------------------------------------------------------------
+def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> list[Problem]:
+    """Every problem of a template, errors first; an empty list means it is ready to use.
+
+    ``data`` (report data, validated here) is used for the names and the trial
+    render; by default a bundled example with a distinct number in every cell.
+    Raises :class:`~gidoc.errors.ReportValidationError` if ``data`` is invalid.
+    """
+    context = build_context(validate(data if data is not None else example_data()))
+    try:
+        template = ReportTemplate(path)
+    except GidocError as exc:
+        return [Problem("", "", str(exc))]
+    with zipfile.ZipFile(io.BytesIO(template.source_bytes)) as archive:
+        checker = _Checker(context)
+        for paragraph in _paragraphs(archive):
+            checker.paragraph(paragraph)
+        checker.finish()
+    problems = checker.problems
+    official = _official_tables(default_template_bytes())
+    problems += _compare_tables(official, _official_tables(template.source_bytes))
+    if not any(p.severity == "error" for p in problems):
+        try:
+            rendered = template.render(context)
+        except GidocError as exc:
+            problems.append(Problem("", "", f"试填失败：{exc}", "error", "试填"))
+        else:
+            changed = {p.cell.split(" ")[0] for p in problems if p.severity == "warning"}
+            same = {k: v for k, v in official.items() if k not in changed}
+            problems += _numbers_in_cells(same, _official_tables(rendered), context)
+    return sorted(problems, key=lambda p: p.severity != "error")
