@@ -18,6 +18,8 @@ from gidoc.errors import InputError, Problem, os_reason, printable
 
 #: Extensions this module reads, mapped to the format's name.
 FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
+#: Excel forms, read by :mod:`gidoc.excel`.
+EXCEL_FORMATS = (".xlsx", ".xlsm")
 
 
 @dataclass
@@ -35,29 +37,35 @@ class Loaded:
 
 
 def load_located(path: str | Path) -> Loaded:
-    """Read any supported source: JSON and YAML here, other formats by their readers."""
-    return Loaded(load(path))
+    """Read any supported source: JSON and YAML here, Excel forms by :mod:`gidoc.excel`.
 
-
-def load(path: str | Path) -> dict[str, Any]:
-    """Read a report data file and return its top-level mapping.
-
-    Raises :class:`InputError` with one clear line for a missing file, a folder,
-    an unknown extension, text that is not UTF-8, or a JSON/YAML syntax error
+    Problems found later in an Excel form name the cell (``表三!F9``).  Raises
+    :class:`InputError` with one clear line for a missing file, a folder, an
+    unknown extension, text that is not UTF-8, or a JSON/YAML syntax error
     (with line and column).
     """
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path}：这是一个文件夹，不是数据文件")
-    kind = FORMATS.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_FORMATS:
+        from gidoc import excel
+
+        return excel.read_form(path)
+    kind = FORMATS.get(suffix)
     if kind is None:
-        allowed = "、".join(FORMATS)
+        allowed = "、".join([*FORMATS, *EXCEL_FORMATS])
         raise InputError(f"{path}：不支持的文件类型「{path.suffix}」，数据文件应为 {allowed}")
     text = _read_text(path)
     data = _parse_json(path, text) if kind == "JSON" else _parse_yaml(path, text)
     if not isinstance(data, dict):
         raise InputError(f"{path}：最外层应为一个对象（{{ … }}），即报告的各个字段")
-    return data
+    return Loaded(data)
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """Read a report data file (JSON, YAML or an Excel form) and return its data."""
+    return load_located(path).data
 
 
 def _read_text(path: Path) -> str:
