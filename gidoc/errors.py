@@ -38,6 +38,8 @@ class Problem:
     def __str__(self) -> str:
         field = f"{self.path}（{self.label}）" if self.label else self.path
         where = " ".join(part for part in (self.cell, field) if part)
+        if not where:
+            return f"{_SEVERITY_TEXT[self.severity]}：{self.message}"
         return f"{_SEVERITY_TEXT[self.severity]} {where}：{self.message}"
 
     def as_dict(self) -> dict[str, str]:

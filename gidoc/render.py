@@ -195,7 +195,10 @@ class ReportTemplate:
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"模板 {self.name} 使用了数据中没有的变量：{exc.message}") from None
         except jinja2.exceptions.SecurityError as exc:
-            raise TemplateError(f"模板 {self.name} 试图访问不允许的内容：{exc}") from None
+            raise TemplateError(
+                f"模板 {self.name} 试图访问程序内部的属性，已拒绝（{exc}）；"
+                "用 gidoc template check 查看它在模板中的位置"
+            ) from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"模板 {self.name} 无法填写：{exc}") from None
         out = io.BytesIO()

@@ -35,6 +35,8 @@ from gidoc.variables import example_data
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+#: A value cell of an official table: one ``{{ name }}`` tag and nothing else.
+_VALUE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 _DOCXTPL_PREFIX = re.compile(r"^(\{[{%#])(p|tr|tc|r)\s")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _OPENERS = {"for": "endfor", "if": "endif", "with": "endwith", "filter": "endfilter"}
@@ -120,7 +122,9 @@ def _paragraphs(archive: zipfile.ZipFile) -> Iterator[_Paragraph]:
             else:
                 count += 1
                 where = f"第 {count} 段"
-            prefix = names[part] if part != "word/document.xml" else "正文"
+            prefix = names[part]
+            if part == "word/document.xml" and cell is not None:
+                prefix = ""  # 表 2 第 6 行第 4 列 needs no 正文 before it
             label = f"「{_opening(text)}」" if text.strip() else ""
             yield _Paragraph(f"{prefix}{where}{label}", text)
 
@@ -386,12 +390,23 @@ def _official_tables(document: bytes) -> dict[str, list[_Cell]]:
 
 def _compare_tables(
     official: dict[str, list[_Cell]], edited: dict[str, list[_Cell]]
-) -> list[Problem]:
-    problems = []
+) -> tuple[list[Problem], set[str]]:
+    """Warnings for each change to an official table, and the tables whose layout changed.
+
+    A changed value tag (``{{ … }}``) is left to the trial render, which says which
+    number the cell should hold; it is warned about here only in a table whose
+    layout changed, where that render cannot check it.
+    """
+    problems: list[Problem] = []
+    reshaped: set[str] = set()
     for name, cells in official.items():
         if name not in edited:
             problems.append(Problem("", "", f"没有找到{name}（官方表格不能删除）", "warning", name))
+            reshaped.add(name)
             continue
+        labels: list[Problem] = []  # changed text
+        tags: list[Problem] = []  # changed value tags
+        before = len(problems)  # the warnings after this change the layout
         mine = {(c.row, c.col): c for c in edited[name]}
         rows = max(c.row + c.rows for c in cells)
         their_rows = max((c.row + c.rows for c in edited[name]), default=0)
@@ -421,16 +436,22 @@ def _compare_tables(
                     )
                 )
             if _squeeze(other.text) != _squeeze(cell.text):
-                problems.append(
+                value = _VALUE.fullmatch(cell.text) is not None
+                shown = (lambda text: text) if value else _opening
+                (tags if value else labels).append(
                     Problem(
                         "",
                         "",
-                        f"文字从「{_opening(cell.text)}」改为「{_opening(other.text)}」",
+                        f"文字从「{shown(cell.text)}」改为「{shown(other.text)}」",
                         "warning",
                         where,
                     )
                 )
-    return problems
+        if len(problems) > before:
+            reshaped.add(name)
+            problems += tags
+        problems += labels
+    return problems, reshaped
 
 
 def _squeeze(text: str) -> str:
@@ -447,7 +468,7 @@ def _numbers_in_cells(
             continue
         mine = {(c.row, c.col): c for c in rendered[name]}
         for cell in cells:
-            match = re.fullmatch(r"\{\{\s*([\w.]+)\s*\}\}", cell.text)
+            match = _VALUE.fullmatch(cell.text)
             if not match:
                 continue
             want: Any = context
@@ -474,13 +495,11 @@ def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> l
 
     ``data`` (report data, validated here) is used for the names and the trial
     render; by default a bundled example with a distinct number in every cell.
-    Raises :class:`~gidoc.errors.ReportValidationError` if ``data`` is invalid.
+    Raises :class:`~gidoc.errors.ReportValidationError` if ``data`` is invalid, and
+    :class:`~gidoc.errors.TemplateError` if ``path`` is not a readable Word document.
     """
     context = build_context(validate(data if data is not None else example_data()))
-    try:
-        template = ReportTemplate(path)
-    except GidocError as exc:
-        return [Problem("", "", str(exc))]
+    template = ReportTemplate(path)
     with zipfile.ZipFile(io.BytesIO(template.source_bytes)) as archive:
         checker = _Checker(context)
         for paragraph in _paragraphs(archive):
@@ -488,14 +507,14 @@ def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> l
         checker.finish()
     problems = checker.problems
     official = _official_tables(default_template_bytes())
-    problems += _compare_tables(official, _official_tables(template.source_bytes))
+    changes, reshaped = _compare_tables(official, _official_tables(template.source_bytes))
+    problems += changes
     if not any(p.severity == "error" for p in problems):
         try:
             rendered = template.render(context)
         except GidocError as exc:
             problems.append(Problem("", "", f"试填失败：{exc}", "error", "试填"))
         else:
-            changed = {p.cell.split(" ")[0] for p in problems if p.severity == "warning"}
-            same = {k: v for k, v in official.items() if k not in changed}
+            same = {k: v for k, v in official.items() if k not in reshaped}
             problems += _numbers_in_cells(same, _official_tables(rendered), context)
     return sorted(problems, key=lambda p: p.severity != "error")
