@@ -20,6 +20,8 @@ from gidoc.errors import InputError, Problem, os_reason, printable
 FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
 #: Excel forms, read by :mod:`gidoc.excel`.
 EXCEL_FORMATS = (".xlsx", ".xlsm")
+#: A finished report, read back by :mod:`gidoc.extract`.
+REPORT_FORMAT = ".docx"
 
 
 @dataclass
@@ -37,9 +39,10 @@ class Loaded:
 
 
 def load_located(path: str | Path) -> Loaded:
-    """Read any supported source: JSON and YAML here, Excel forms by :mod:`gidoc.excel`.
+    """Read any supported source: JSON and YAML here, Excel forms by :mod:`gidoc.excel`,
+    finished reports (.docx) by :mod:`gidoc.extract`.
 
-    Problems found later in an Excel form name the cell (``表三!F9``).  Raises
+    Problems found later in an Excel form or a report name the cell (``表三!F9``).  Raises
     :class:`InputError` with one clear line for a missing file, a folder, an
     unknown extension, text that is not UTF-8, or a JSON/YAML syntax error
     (with line and column).
@@ -52,9 +55,13 @@ def load_located(path: str | Path) -> Loaded:
         from gidoc import excel
 
         return excel.read_form(path)
+    if suffix == REPORT_FORMAT:
+        from gidoc import extract
+
+        return extract.read_report(path)
     kind = FORMATS.get(suffix)
     if kind is None:
-        allowed = "、".join([*FORMATS, *EXCEL_FORMATS])
+        allowed = "、".join([*FORMATS, *EXCEL_FORMATS, REPORT_FORMAT])
         raise InputError(f"{path}：不支持的文件类型「{path.suffix}」，数据文件应为 {allowed}")
     text = _read_text(path)
     data = _parse_json(path, text) if kind == "JSON" else _parse_yaml(path, text)

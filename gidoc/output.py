@@ -35,6 +35,8 @@ def output_paths(inputs: Sequence[Path], output: Path | None, suffix: str) -> li
     seen: dict[Path, Path] = {}
     for source, target in zip(inputs, paths, strict=True):
         key = target.resolve()
+        if key == source.resolve():
+            raise OutputError(f"{source}：输出会覆盖这个文件本身；请用 -o 指定另一个文件名或文件夹")
         if key in seen:
             raise OutputError(
                 f"{seen[key]} 和 {source} 会写到同一个文件 {target}；请先给其中一个改名，或分两次生成到不同的文件夹"
