@@ -17,7 +17,16 @@ import click
 
 from gidoc import __version__, config, pdf
 from gidoc.errors import CROSS_CHECKS_PENDING, GidocError
-from gidoc.pipeline import PdfFailed, Rendered, check_files, convert_files, render_files
+from gidoc.pipeline import (
+    PdfFailed,
+    Rendered,
+    check_against_previous,
+    check_files,
+    convert_files,
+    extract_file,
+    init_file,
+    render_files,
+)
 from gidoc.validate import Checked
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -211,7 +220,12 @@ def doctor() -> None:
     show_default=True,
     help="输出格式；json 供其他程序读取。",
 )
-def check(data: tuple[Path, ...], fmt: str) -> None:
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    help="上年的报告数据（任何格式），核对上年结转和现行有效件数是否与上年衔接（只警告）。",
+)
+def check(data: tuple[Path, ...], fmt: str, previous: Path | None) -> None:
     """校验数据文件，列出错误和警告。
 
     全部文件都没有错误时退出码为 0（警告不影响），否则为 1。
@@ -220,8 +234,14 @@ def check(data: tuple[Path, ...], fmt: str) -> None:
     示例：
       gidoc check data.json
       gidoc check 各单位/*.json --format json
+      gidoc check 2025.yaml --previous 2024.yaml
     """
     results = check_files(data)
+    if previous is not None:
+        try:
+            results = [check_against_previous(result, previous) for result in results]
+        except GidocError as exc:
+            raise _Failure(exc) from None
     if fmt == "json":
         click.echo(json.dumps(_as_json(results), ensure_ascii=False, indent=2))
     else:
@@ -262,6 +282,99 @@ def _as_json(results: Sequence[Checked]) -> dict[str, Any]:
             for result in results
         ],
     }
+
+
+@cli.command()
+@click.option("--agency", help="报告机关名称（有 --from 时默认沿用上年）。")
+@click.option("--year", type=int, help="报告年度（有 --from 时默认为上年加一）。")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="输出文件：.yaml（每项带中文说明）、.json 或 .xlsx（Excel 填报表）；默认 <机关><年度>.yaml。",
+)
+@click.option(
+    "--from",
+    "previous",
+    type=click.Path(path_type=Path),
+    help="上年的报告数据（JSON/YAML/Excel/.docx 报告）：沿用机关名称，上年结转取上年的结转下年度，"
+    "现行有效件数取上年数。",
+)
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def init(
+    agency: str | None,
+    year: int | None,
+    output: Path | None,
+    previous: Path | None,
+    force: bool,
+) -> None:
+    """新建一份完整的报告数据，每一项都已列出，填数即可。
+
+    \b
+    示例：
+      gidoc init --agency 某某局 --year 2025
+      gidoc init --agency 某某局 --year 2025 -o 填报表.xlsx
+      gidoc init --from 2024年报告.docx -o 2025.yaml
+    """
+    target = output
+    if target is None:
+        if agency is None and previous is None:
+            raise _Failure(GidocError("请用 --agency 指定报告机关名称（或用 --from 沿用上年报告）"))
+        target = Path(f"{agency or 'report'}{year or ''}.yaml")
+    try:
+        written = init_file(target, agency=agency, year=year, previous=previous, force=force)
+    except GidocError as exc:
+        raise _Failure(exc) from None
+    click.echo(str(written))
+
+
+@cli.command()
+def schema() -> None:
+    """输出数据格式的 JSON Schema（带中文说明），供编辑器补全和检查。"""
+    from gidoc.schema import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("report", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="写到文件（.json、.yaml 或 .xlsx）；不指定时输出 JSON。",
+)
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def extract(report: Path, output: Path | None, force: bool) -> None:
+    """从官方格式的年报（.docx）中取出数据：gidoc 生成的，或在 Word/WPS 中手工填写的。
+
+    表格按行列文字识别，各部分文字按标题识别。单元格写“—”“/”或留空的按 0 处理并提示。
+
+    \b
+    示例：
+      gidoc extract 2024年报告.docx -o 2024.json
+      gidoc check 2024年报告.docx          （也可直接校验 .docx）
+    """
+    from gidoc.skeleton import to_json
+    from gidoc.validate import check as check_data
+
+    try:
+        loaded = extract_file(report, output, force=force)
+    except GidocError as exc:
+        raise _Failure(exc) from None
+    for problem in loaded.warnings:
+        click.echo(f"  {problem}", err=True)
+    errors = check_data(loaded.data, str(report), loaded.locations).errors
+    if errors:
+        click.echo(
+            f"{report}：提取出的数据有 {len(errors)} 处不符合格式或勾稽关系；"
+            f"用 gidoc check {report} 查看",
+            err=True,
+        )
+    if output is None:
+        click.echo(to_json(loaded.data), nl=False)
+    else:
+        click.echo(str(output))
 
 
 @cli.group()

@@ -95,12 +95,17 @@ class ReportValidationError(GidocError):
     """The data breaks the format or the official cross-checks; holds every problem."""
 
     def __init__(
-        self, source: str, problems: Sequence[Problem], *, cross_checked: bool = True
+        self,
+        source: str,
+        problems: Sequence[Problem],
+        *,
+        cross_checked: bool = True,
+        consequence: str = "未生成报告",
     ) -> None:
         self.source = source
         self.problems = list(problems)
         errors = [p for p in self.problems if p.severity == "error"]
-        lines = [f"{source}：数据有 {len(errors)} 处错误，未生成报告"]
+        lines = [f"{source}：数据有 {len(errors)} 处错误，{consequence}"]
         lines += [f"  {p}" for p in self.problems]
         if not cross_checked:
             lines.append(f"  （{CROSS_CHECKS_PENDING}）")

@@ -25,7 +25,9 @@ from pydantic import (
     Field,
     StrictInt,
     StrictStr,
+    WithJsonSchema,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from gidoc import labels as L
@@ -104,35 +106,82 @@ def _kind(value: Any) -> str:
     return f"{value!r}"
 
 
+class Paragraphs:
+    """Marks a text field whose value is paragraphs (may span lines), as opposed to one line."""
+
+
+#: The marker instance found in a text field's ``metadata``; see :func:`is_paragraphs`.
+PARAGRAPHS = Paragraphs()
+
 Count = Annotated[StrictInt, Field(ge=0, le=MAX_NUMBER)]
 Fee = Annotated[
     Decimal,
     BeforeValidator(_not_text_or_bool),
     Field(ge=0, le=MAX_NUMBER, decimal_places=FEE_PLACES, allow_inf_nan=False),
+    # pydantic would describe a Decimal as number-or-string with its own non-standard
+    # keywords; the data format takes only a plain number (strings are rejected above).
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": MAX_NUMBER}),
 ]
-Text = Annotated[StrictStr, AfterValidator(_xml_safe)]
-Line = Annotated[StrictStr, AfterValidator(_xml_safe), AfterValidator(_single_line)]
+Text = Annotated[StrictStr, AfterValidator(_xml_safe), PARAGRAPHS]
+Line = Annotated[
+    StrictStr,
+    AfterValidator(_xml_safe),
+    AfterValidator(_single_line),
+    # For editors: one line with something other than spaces in it.
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"^[^\r\n]*\S[^\r\n]*$"}),
+]
 Heading = Annotated[Line, AfterValidator(_unnumbered)]
 IsoDate = Annotated[datetime.date, BeforeValidator(_date_only)]
+
+
+def is_paragraphs(field: FieldInfo) -> bool:
+    """True for a field of paragraphs (``Text``): written as a block, split into paragraphs."""
+    return any(item is PARAGRAPHS for item in field.metadata)
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# -- descriptions -------------------------------------------------------------------
+# Field descriptions say what to fill in; they show in editors through the JSON Schema
+# (gidoc.schema).  Labels quoted in them come from gidoc.labels.
+_DERIVED = "由 gidoc 推算，可不填；填写时必须与推算值相等"
+_PARAGRAPHS = "每个非空行印成一段"
+_APPLICANT_HELP = {
+    "natural_person": "自然人（公民个人）提出的申请件数",
+    "commercial_enterprise": f"{L.T3_LEGAL_PERSONS}中，商业企业提出的申请件数",
+    "research_institution": f"{L.T3_LEGAL_PERSONS}中，科研机构提出的申请件数",
+    "social_welfare_organization": f"{L.T3_LEGAL_PERSONS}中，社会公益组织提出的申请件数",
+    "legal_service_agency": f"{L.T3_LEGAL_PERSONS}中，法律服务机构（如律师事务所）提出的申请件数",
+    "other": f"{L.T3_LEGAL_PERSONS}中，不属于以上四类的其他法人或组织提出的申请件数",
+}
+
+
+def _applicant(key: str) -> Any:
+    return Field(0, title=L.APPLICANT_COLUMNS[key], description=_APPLICANT_HELP[key])
+
+
+def _given_total(key: str) -> Any:
+    column = L.APPLICANT_COLUMNS.get(key, L.TOTAL)
+    return Field(
+        None,
+        title=column,
+        description=f"「{L.T3_RESULTS_TOTAL}」行「{column}」列：21 项办理结果之和，{_DERIVED}",
+    )
+
+
 # -- table 三 ------------------------------------------------------------------
 class ApplicantCounts(_Model):
     """One row of table 三: a count per applicant column, 总计 derived."""
 
-    natural_person: Count = Field(0, title=L.APPLICANT_COLUMNS["natural_person"])
-    commercial_enterprise: Count = Field(0, title=L.APPLICANT_COLUMNS["commercial_enterprise"])
-    research_institution: Count = Field(0, title=L.APPLICANT_COLUMNS["research_institution"])
-    social_welfare_organization: Count = Field(
-        0, title=L.APPLICANT_COLUMNS["social_welfare_organization"]
-    )
-    legal_service_agency: Count = Field(0, title=L.APPLICANT_COLUMNS["legal_service_agency"])
-    other: Count = Field(0, title=L.APPLICANT_COLUMNS["other"])
-    total: Count | None = Field(None, title=L.TOTAL)
+    natural_person: Count = _applicant("natural_person")
+    commercial_enterprise: Count = _applicant("commercial_enterprise")
+    research_institution: Count = _applicant("research_institution")
+    social_welfare_organization: Count = _applicant("social_welfare_organization")
+    legal_service_agency: Count = _applicant("legal_service_agency")
+    other: Count = _applicant("other")
+    total: Count | None = Field(None, title=L.TOTAL, description=f"本行总计：六列之和，{_DERIVED}")
 
     def columns(self) -> dict[str, int]:
         """The six applicant counts, in table order."""
@@ -147,29 +196,31 @@ class ApplicantCounts(_Model):
 class ApplicantTotals(_Model):
     """The （七）总计 row as the data may give it: only the columns given are checked."""
 
-    natural_person: Count | None = Field(None, title=L.APPLICANT_COLUMNS["natural_person"])
-    commercial_enterprise: Count | None = Field(
-        None, title=L.APPLICANT_COLUMNS["commercial_enterprise"]
-    )
-    research_institution: Count | None = Field(
-        None, title=L.APPLICANT_COLUMNS["research_institution"]
-    )
-    social_welfare_organization: Count | None = Field(
-        None, title=L.APPLICANT_COLUMNS["social_welfare_organization"]
-    )
-    legal_service_agency: Count | None = Field(
-        None, title=L.APPLICANT_COLUMNS["legal_service_agency"]
-    )
-    other: Count | None = Field(None, title=L.APPLICANT_COLUMNS["other"])
-    total: Count | None = Field(None, title=L.TOTAL)
+    natural_person: Count | None = _given_total("natural_person")
+    commercial_enterprise: Count | None = _given_total("commercial_enterprise")
+    research_institution: Count | None = _given_total("research_institution")
+    social_welfare_organization: Count | None = _given_total("social_welfare_organization")
+    legal_service_agency: Count | None = _given_total("legal_service_agency")
+    other: Count | None = _given_total("other")
+    total: Count | None = _given_total("total")
 
 
 def _row(group: str, key: str) -> Any:
-    return Field(default_factory=ApplicantCounts, title=L.RESULT_GROUPS[group][1][key])
+    name, items = L.RESULT_GROUPS[group]
+    return Field(
+        default_factory=ApplicantCounts,
+        title=items[key],
+        description=f"办理结果为「{name} {items[key]}」的申请件数，按申请人分列",
+    )
 
 
 def _group(group: str, model: type[_Model]) -> Any:
-    return Field(default_factory=model, title=L.RESULT_GROUPS[group][0])
+    name, items = L.RESULT_GROUPS[group]
+    return Field(
+        default_factory=model,
+        title=name,
+        description=f"办理结果为「{name}」的申请，分 {len(items)} 项按申请人填写",
+    )
 
 
 class Withheld(_Model):
@@ -216,13 +267,25 @@ class OtherHandling(_Model):
 class Results(_Model):
     """三、本年度办理结果: the 21 result rows and the optional given （七）总计."""
 
-    granted: ApplicantCounts = Field(default_factory=ApplicantCounts, title=L.T3_GRANTED)
-    partially_granted: ApplicantCounts = Field(default_factory=ApplicantCounts, title=L.T3_PARTIAL)
+    granted: ApplicantCounts = Field(
+        default_factory=ApplicantCounts,
+        title=L.T3_GRANTED,
+        description=f"办理结果为「{L.T3_GRANTED}」的申请件数，按申请人分列",
+    )
+    partially_granted: ApplicantCounts = Field(
+        default_factory=ApplicantCounts,
+        title=L.T3_PARTIAL,
+        description="办理结果为部分公开的申请件数，按申请人分列；一件申请区分处理的，只计入本项",
+    )
     withheld: Withheld = _group("withheld", Withheld)
     unable_to_provide: UnableToProvide = _group("unable_to_provide", UnableToProvide)
     not_processed: NotProcessed = _group("not_processed", NotProcessed)
     other: OtherHandling = _group("other", OtherHandling)
-    total: ApplicantTotals | None = Field(None, title=L.T3_RESULTS_TOTAL)
+    total: ApplicantTotals | None = Field(
+        None,
+        title=L.T3_RESULTS_TOTAL,
+        description=f"21 项办理结果之和，{_DERIVED}（只核对填写了的列）",
+    )
 
     def rows(self) -> Iterator[tuple[str, ApplicantCounts]]:
         """The 21 result rows in table order, each with its path below ``results``."""
@@ -251,11 +314,27 @@ class Results(_Model):
 class Applications(_Model):
     """Table 三 — 收到和处理政府信息公开申请情况."""
 
-    new_received: ApplicantCounts = Field(default_factory=ApplicantCounts, title=L.T3_NEW)
-    carried_over: ApplicantCounts = Field(default_factory=ApplicantCounts, title=L.T3_CARRIED_OVER)
-    results: Results = Field(default_factory=Results, title=L.T3_RESULTS)
+    new_received: ApplicantCounts = Field(
+        default_factory=ApplicantCounts,
+        title=L.T3_NEW,
+        description="本年新收的政府信息公开申请件数，不含上年结转，按申请人分列",
+    )
+    carried_over: ApplicantCounts = Field(
+        default_factory=ApplicantCounts,
+        title=L.T3_CARRIED_OVER,
+        description="上年未办结、结转到本年继续办理的申请件数，按申请人分列；"
+        f"应等于上年度报告表三的「{L.T3_CARRIED_FORWARD}」",
+    )
+    results: Results = Field(
+        default_factory=Results,
+        title=L.T3_RESULTS,
+        description="本年度办结的申请按办理结果分列，每件申请只计入一种结果；"
+        f"各列须满足：一 + 二 = 三{L.T3_RESULTS_TOTAL} + 四",
+    )
     carried_forward: ApplicantCounts = Field(
-        default_factory=ApplicantCounts, title=L.T3_CARRIED_FORWARD
+        default_factory=ApplicantCounts,
+        title=L.T3_CARRIED_FORWARD,
+        description="本年未办结、结转下年度继续办理的申请件数，按申请人分列",
     )
 
 
@@ -263,33 +342,71 @@ class Applications(_Model):
 class DocumentCounts(_Model):
     """规章 or 行政规范性文件: issued, repealed and in force."""
 
-    issued: Count = Field(0, title=L.T2_ISSUED)
-    repealed: Count = Field(0, title=L.T2_REPEALED)
-    in_force: Count = Field(0, title=L.T2_IN_FORCE)
+    issued: Count = Field(0, title=L.T2_ISSUED, description="本年新制定发布的件数")
+    repealed: Count = Field(0, title=L.T2_REPEALED, description="本年废止的件数")
+    in_force: Count = Field(
+        0,
+        title=L.T2_IN_FORCE,
+        description="截至本年底现行有效的件数；一般为上年现行有效件数 + 本年制发 − 本年废止",
+    )
 
 
 class ActiveDisclosure(_Model):
     """Table 二 — 主动公开政府信息情况."""
 
-    rules: DocumentCounts = Field(default_factory=DocumentCounts, title=L.T2_RULES)
-    normative_documents: DocumentCounts = Field(
-        default_factory=DocumentCounts, title=L.T2_NORMATIVE
+    rules: DocumentCounts = Field(
+        default_factory=DocumentCounts,
+        title=L.T2_RULES,
+        description=f"{L.T2_GROUP_1}：规章的制发、废止和现行有效件数；没有规章的填 0",
     )
-    administrative_licensing: Count = Field(0, title=L.T2_LICENSING)
-    administrative_penalty: Count = Field(0, title=L.T2_PENALTY)
-    administrative_coercion: Count = Field(0, title=L.T2_COERCION)
-    administrative_fees: Fee = Field(Decimal(0), title=L.T2_FEES)
+    normative_documents: DocumentCounts = Field(
+        default_factory=DocumentCounts,
+        title=L.T2_NORMATIVE,
+        description=f"{L.T2_GROUP_1}：行政规范性文件的制发、废止和现行有效件数",
+    )
+    administrative_licensing: Count = Field(
+        0, title=L.T2_LICENSING, description=f"{L.T2_GROUP_5}：本年作出的行政许可决定数量"
+    )
+    administrative_penalty: Count = Field(
+        0, title=L.T2_PENALTY, description=f"{L.T2_GROUP_6}：本年作出的行政处罚决定数量"
+    )
+    administrative_coercion: Count = Field(
+        0, title=L.T2_COERCION, description=f"{L.T2_GROUP_6}：本年作出的行政强制决定数量"
+    )
+    administrative_fees: Fee = Field(
+        Decimal(0),
+        title=L.T2_FEES,
+        description=f"{L.T2_GROUP_8}：本年行政事业性收费金额，单位万元；填不带引号的数字，"
+        f"最多 {FEE_PLACES} 位小数（精确到分），如 24252.311082；按原样印出，不四舍五入；"
+        "未收费填 0",
+        # The default as a JSON number: pydantic would write the Decimal as the string "0".
+        json_schema_extra={"default": 0},
+    )
 
 
 # -- table 四 ------------------------------------------------------------------
 class CaseCounts(_Model):
     """One group of table 四: results and 总计 (derived)."""
 
-    upheld: Count = Field(0, title=L.CASE_COLUMNS["upheld"])
-    corrected: Count = Field(0, title=L.CASE_COLUMNS["corrected"])
-    other: Count = Field(0, title=L.CASE_COLUMNS["other"])
-    pending: Count = Field(0, title=L.CASE_COLUMNS["pending"])
-    total: Count | None = Field(None, title=L.TOTAL)
+    upheld: Count = Field(
+        0, title=L.CASE_COLUMNS["upheld"], description="本年审结、结果为维持原行政行为的件数"
+    )
+    corrected: Count = Field(
+        0,
+        title=L.CASE_COLUMNS["corrected"],
+        description="本年审结、结果为纠正的件数（如撤销、变更、确认违法、责令履行）",
+    )
+    other: Count = Field(
+        0,
+        title=L.CASE_COLUMNS["other"],
+        description="本年审结、结果既非维持也非纠正的件数（如驳回、终止）",
+    )
+    pending: Count = Field(
+        0, title=L.CASE_COLUMNS["pending"], description="截至本年底尚未审结的件数"
+    )
+    total: Count | None = Field(
+        None, title=L.TOTAL, description=f"本组总计：前四项之和，{_DERIVED}"
+    )
 
     def columns(self) -> dict[str, int]:
         """The four result counts, in table order."""
@@ -305,15 +422,19 @@ class ReviewAndLitigation(_Model):
     """Table 四 — 政府信息公开行政复议、行政诉讼情况."""
 
     reconsideration: CaseCounts = Field(
-        default_factory=CaseCounts, title=L.CASE_GROUPS["reconsideration"]
+        default_factory=CaseCounts,
+        title=L.CASE_GROUPS["reconsideration"],
+        description="以本机关为被申请人的政府信息公开行政复议案件",
     )
     litigation_direct: CaseCounts = Field(
         default_factory=CaseCounts,
         title=f"{L.T4_LITIGATION} / {L.CASE_GROUPS['litigation_direct']}",
+        description="以本机关为被告、未经行政复议直接起诉的政府信息公开行政诉讼案件",
     )
     litigation_after_reconsideration: CaseCounts = Field(
         default_factory=CaseCounts,
         title=f"{L.T4_LITIGATION} / {L.CASE_GROUPS['litigation_after_reconsideration']}",
+        description="以本机关为被告、经行政复议后起诉的政府信息公开行政诉讼案件",
     )
 
 
@@ -321,36 +442,88 @@ class ReviewAndLitigation(_Model):
 class OverviewSection(_Model):
     """A numbered sub-section of 一、总体情况; the number is added when rendering."""
 
-    heading: Heading = Field(title="小标题")
-    body: Text = Field("", title="正文")
+    heading: Heading = Field(
+        title="小标题",
+        description="分项小标题，不带序号（序号（一）（二）…由 gidoc 生成），"
+        f"如「{L.OVERVIEW_TOPICS[0]}」",
+    )
+    body: Text = Field("", title="正文", description=f"分项正文；{_PARAGRAPHS}")
 
 
 class Overview(_Model):
     """一、总体情况: summary paragraphs, then numbered sub-sections."""
 
-    summary: Text = Field("", title="综述")
-    sections: list[OverviewSection] = Field(default_factory=list, title="分项")
+    summary: Text = Field(
+        "", title="综述", description=f"「{L.SECTION_1}」开头、分项之前的综述；{_PARAGRAPHS}"
+    )
+    sections: list[OverviewSection] = Field(
+        default_factory=list,
+        title="分项",
+        description="依次编号为（一）（二）…的分项；官方格式要求的五项为："
+        + "、".join(L.OVERVIEW_TOPICS),
+    )
 
 
 class Report(_Model):
     """A whole annual report on government information disclosure."""
 
-    schema_version: Literal[1] = Field(1, title="格式版本")
-    agency: Line = Field(title="报告机关名称")
-    year: StrictInt = Field(ge=2008, le=2100, title="报告年度")
-    title: Line | None = Field(None, title="标题")
-    preamble: Text = Field("", title="前言")
-    overview: Overview = Field(title=L.SECTION_1)
-    active_disclosure: ActiveDisclosure = Field(default_factory=ActiveDisclosure, title=L.SECTION_2)
-    applications: Applications = Field(default_factory=Applications, title=L.SECTION_3)
-    review_and_litigation: ReviewAndLitigation = Field(
-        default_factory=ReviewAndLitigation, title=L.SECTION_4
+    schema_version: Literal[1] = Field(
+        1, title="格式版本", description="数据格式的版本，目前只能为 1"
     )
-    problems: Text = Field(title=f"{L.SECTION_5} / {L.PROBLEMS}")
-    improvements: Text = Field(title=f"{L.SECTION_5} / {L.IMPROVEMENTS}")
-    other_matters: Text = Field(title=L.SECTION_6)
-    issuer: Line | None = Field(None, title="落款机关")
-    date: IsoDate | None = Field(None, title="落款日期")
+    agency: Line = Field(
+        title="报告机关名称", description="报告机关的全称，如 牧野区工业和信息化局；用于标题"
+    )
+    year: StrictInt = Field(
+        ge=2008, le=2100, title="报告年度", description="所报告的年度（公历年份），如 2025"
+    )
+    title: Line | None = Field(
+        None,
+        title="标题",
+        description="报告标题；不填（null）则按机关名称和年度生成，"
+        "如「牧野区工业和信息化局2025年政府信息公开工作年度报告」",
+    )
+    preamble: Text = Field(
+        "",
+        title="前言",
+        description=f"标题下、「{L.SECTION_1}」前的说明段落（编制依据、统计期限、联系方式等），"
+        f"可为空；{_PARAGRAPHS}",
+    )
+    overview: Overview = Field(title=L.SECTION_1, description=f"「{L.SECTION_1}」：综述和各分项")
+    active_disclosure: ActiveDisclosure = Field(
+        default_factory=ActiveDisclosure,
+        title=L.SECTION_2,
+        description=f"表二「{L.SECTION_2}」的数字；不填的为 0",
+    )
+    applications: Applications = Field(
+        default_factory=Applications,
+        title=L.SECTION_3,
+        description=f"表三「{L.SECTION_3}」的数字；不填的为 0，总计由 gidoc 推算",
+    )
+    review_and_litigation: ReviewAndLitigation = Field(
+        default_factory=ReviewAndLitigation,
+        title=L.SECTION_4,
+        description=f"表四「{L.SECTION_4}」的数字；不填的为 0，总计由 gidoc 推算",
+    )
+    problems: Text = Field(
+        title=f"{L.SECTION_5} / {L.PROBLEMS}",
+        description=f"「{L.PROBLEMS}」的正文：如实写明本年度工作存在的问题；{_PARAGRAPHS}",
+    )
+    improvements: Text = Field(
+        title=f"{L.SECTION_5} / {L.IMPROVEMENTS}",
+        description=f"「{L.IMPROVEMENTS}」的正文：针对上述问题的改进措施；{_PARAGRAPHS}",
+    )
+    other_matters: Text = Field(
+        title=L.SECTION_6,
+        description=f"「{L.SECTION_6}」的正文，如收取信息处理费的情况；{_PARAGRAPHS}",
+    )
+    issuer: Line | None = Field(
+        None, title="落款机关", description="落款处的机关名称；不填（null）时用报告机关名称"
+    )
+    date: IsoDate | None = Field(
+        None,
+        title="落款日期",
+        description="落款日期，写作 YYYY-MM-DD，如 2026-01-20；不填（null）则不印日期",
+    )
 
     @property
     def display_title(self) -> str:

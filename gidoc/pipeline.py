@@ -6,18 +6,21 @@ Everything the command line does is here, callable from Python.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gidoc.context import build_context
 from gidoc.errors import (
     GidocError,
     InputError,
     InvalidInputs,
+    OutputError,
     Problem,
     ReportValidationError,
 )
+from gidoc.loader import EXCEL_FORMATS, Loaded
 from gidoc.models import Report
 from gidoc.output import output_paths, write_atomic
 from gidoc.pdf import ConversionError, Progress, convert
@@ -173,3 +176,89 @@ def convert_files(
         raise InvalidInputs(problems)
     targets = output_paths(sources, None if output is None else Path(output), ".pdf")
     return convert(sources, targets, pdfa=pdfa, timeout=timeout, progress=progress)
+
+
+def _previous_report(path: str | Path) -> Report:
+    """Last year's report from any readable source, validated; ReportValidationError if not."""
+    checked = check_file(path)
+    if checked.report is None or checked.errors:
+        raise ReportValidationError(
+            f"上年报告 {path}",
+            checked.problems,
+            cross_checked=checked.report is not None,
+            consequence="不能作为上年数据使用",
+        )
+    return checked.report
+
+
+def write_data(path: Path, data: Mapping[str, Any], *, force: bool = False) -> Path:
+    """Write report data as YAML (with a label on every field), JSON or an Excel form.
+
+    The format follows the extension; an existing file is kept unless ``force``.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in DATA_SUFFIXES:
+        raise OutputError(f"{path}：数据文件应以 {'、'.join(DATA_SUFFIXES)} 结尾")
+    if path.exists() and not force:
+        raise OutputError(f"{path} 已存在；确认要覆盖时请加 --force")
+    if suffix in EXCEL_FORMATS:
+        from gidoc.excel import write_form
+
+        write_form(path, data)
+        return path
+    from gidoc.skeleton import to_json, to_yaml
+
+    text = to_json(data) if suffix == ".json" else to_yaml(data)
+    write_atomic(path, text.encode("utf-8"))
+    return path
+
+
+#: What ``write_data`` writes, by extension.
+DATA_SUFFIXES = (".yaml", ".yml", ".json", *EXCEL_FORMATS)
+
+
+def init_file(
+    path: Path,
+    *,
+    agency: str | None = None,
+    year: int | None = None,
+    previous: str | Path | None = None,
+    force: bool = False,
+) -> Path:
+    """Start this year's data file: a complete blank report, or one carried on from last year.
+
+    With ``previous`` (any readable source: JSON, YAML, Excel form, .docx) the
+    agency, 上年结转 and 现行有效件数 come from it and the year defaults to
+    the next one.  Raises :class:`ReportValidationError` when last year's data is invalid.
+    """
+    from gidoc.skeleton import skeleton
+
+    last = _previous_report(previous) if previous is not None else None
+    if year is None:
+        if last is None:
+            raise InputError("请用 --year 指定报告年度")
+        year = last.year + 1
+    try:
+        data = skeleton(agency, year, last)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    return write_data(path, data, force=force)
+
+
+def extract_file(report: str | Path, output: Path | None = None, *, force: bool = False) -> Loaded:
+    """Read a finished report (.docx) back into data; write it to ``output`` when given."""
+    from gidoc.extract import read_report
+
+    loaded = read_report(Path(report))
+    if output is not None:
+        write_data(output, loaded.data, force=force)
+    return loaded
+
+
+def check_against_previous(checked: Checked, previous: str | Path) -> Checked:
+    """Add the cross-year warnings (上年结转, 现行有效件数) to a check's findings."""
+    from gidoc.checks import compare_with_previous
+
+    if checked.report is not None:
+        checked.problems += compare_with_previous(checked.report, _previous_report(previous))
+    return checked
