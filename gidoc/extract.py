@@ -345,7 +345,7 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
 
 # -- tables ------------------------------------------------------------------------
 @dataclass
-class _Cell:
+class Cell:
     """A logical cell: top-left grid position, spans, text (paragraphs joined by ``\\n``)."""
 
     row: int
@@ -397,19 +397,19 @@ def _prop(element: etree._Element | None, tag: str) -> etree._Element | None:
     return None if element is None else element.find(_w(tag))
 
 
-class _Table:
+class Table:
     """One Word table as a logical grid: ``grid[r][c]`` is the cell covering row r, column c."""
 
     def __init__(self, name: str, tbl: etree._Element) -> None:
         self.name = name
-        self.cells: list[_Cell] = []
-        rows: list[dict[int, _Cell]] = []
-        open_v: dict[int, _Cell] = {}
+        self.cells: list[Cell] = []
+        rows: list[dict[int, Cell]] = []
+        open_v: dict[int, Cell] = {}
         for r, tr in enumerate(_rows(tbl)):
-            row: dict[int, _Cell] = {}
+            row: dict[int, Cell] = {}
             before = _prop(tr.find(_w("trPr")), "gridBefore")
             c = (_int(before.get(_VAL)) or 0) if before is not None else 0
-            last: _Cell | None = None
+            last: Cell | None = None
             for tc in _row_cells(tr):
                 tcpr = tc.find(_w("tcPr"))
                 span_el = _prop(tcpr, "gridSpan")
@@ -426,7 +426,7 @@ class _Table:
                     if cell.row + cell.rows == r:
                         cell.rows += 1
                 else:
-                    cell = _Cell(r, c, 1, span, _cell_text(tc))
+                    cell = Cell(r, c, 1, span, _cell_text(tc))
                     self.cells.append(cell)
                     if vmerge == "restart":
                         open_v[c] = cell
@@ -443,14 +443,14 @@ class _Table:
         self.grid = rows
         self.width = max((max(row, default=-1) + 1 for row in rows), default=0)
 
-    def at(self, r: int, c: int) -> _Cell | None:
+    def at(self, r: int, c: int) -> Cell | None:
         if 0 <= r < len(self.grid):
             return self.grid[r].get(c)
         return None
 
-    def row_cells(self, r: int, start: int = 0, stop: int | None = None) -> list[_Cell]:
+    def row_cells(self, r: int, start: int = 0, stop: int | None = None) -> list[Cell]:
         """The distinct cells of row r from column ``start`` up to ``stop``, left to right."""
-        out: list[_Cell] = []
+        out: list[Cell] = []
         stop = self.width if stop is None else stop
         for c in range(start, stop):
             cell = self.at(r, c)
@@ -458,7 +458,7 @@ class _Table:
                 out.append(cell)
         return out
 
-    def find(self, *labels: str, rows: range | None = None) -> list[_Cell]:
+    def find(self, *labels: str, rows: range | None = None) -> list[Cell]:
         """The cells that read as one of ``labels``, top to bottom, left to right."""
         return [
             cell
@@ -508,7 +508,7 @@ class _Reader:
 
     def number(
         self,
-        table: _Table,
+        table: Table,
         r: int,
         c: int,
         path: str,
@@ -542,7 +542,7 @@ class _Reader:
         digits = text.replace(",", "")
         return Decimal(digits) if fee else int(digits)
 
-    def total(self, table: _Table, r: int, c: int, path: str, label: str, derived: int) -> None:
+    def total(self, table: Table, r: int, c: int, path: str, label: str, derived: int) -> None:
         """Compare a printed total with the derived one; a mismatch is a warning."""
         cell = table.at(r, c)
         raw = cell.text if cell is not None else ""
@@ -560,7 +560,7 @@ class _Reader:
         )
 
 
-def _cell_name(table: _Table, row_label: str, column: str) -> str:
+def _cell_name(table: Table, row_label: str, column: str) -> str:
     """A cell named as a person reads the table: 表三「2.重复申请」行「科研机构」列."""
     if table.name == "表四":  # no row labels: a column under its group header
         return f"{table.name}「{row_label} / {column}」列"
@@ -575,7 +575,7 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 # -- table 二 ------------------------------------------------------------------------
-def _table_2(reader: _Reader, table: _Table) -> dict[str, Any]:
+def _table_2(reader: _Reader, table: Table) -> dict[str, Any]:
     out: dict[str, Any] = {}
     columns = {}
     for key, header in L.DOCUMENT_COLUMNS.items():
@@ -658,7 +658,7 @@ def _table_3_rows() -> list[tuple[str, tuple[str, ...]]]:
     return rows
 
 
-def _table_3(reader: _Reader, table: _Table) -> dict[str, Any]:
+def _table_3(reader: _Reader, table: Table) -> dict[str, Any]:
     first = table.find(L.T3_NEW)
     if not first:
         raise reader.fail(f"{table.name}缺少「{L.T3_NEW}」行")
@@ -727,7 +727,7 @@ def _table_3(reader: _Reader, table: _Table) -> dict[str, Any]:
 
 
 # -- table 四 ------------------------------------------------------------------------
-def _table_4(reader: _Reader, table: _Table) -> dict[str, Any]:
+def _table_4(reader: _Reader, table: Table) -> dict[str, Any]:
     groups: dict[str, dict[str, tuple[int, str]]] = {}
     last_header = 0
     for group, group_label in L.CASE_GROUPS.items():
@@ -1071,14 +1071,14 @@ def read_report(path: str | Path) -> Loaded:
     return Loaded(data, reader.locations, reader.warnings)
 
 
-def _find_tables(reader: _Reader, body: etree._Element) -> dict[str, _Table]:
-    found: dict[str, _Table] = {}
+def _find_tables(reader: _Reader, body: etree._Element) -> dict[str, Table]:
+    found: dict[str, Table] = {}
     for tbl in body.iter(_TBL):
         text = norm(_own_text(tbl))
         for key, (name, _, marker) in _TABLES.items():
             if norm(marker) in text:
                 if key not in found:
-                    found[key] = _Table(name, tbl)
+                    found[key] = Table(name, tbl)
                 break
     for key in ("t2", "t3", "t4"):
         name, about, marker = _TABLES[key]

@@ -27,6 +27,7 @@ from lxml import etree
 
 from gidoc.context import build_context
 from gidoc.errors import GidocError, Problem
+from gidoc.extract import Cell, Table
 from gidoc.render import ReportTemplate, environment
 from gidoc.resources import default_template_bytes
 from gidoc.validate import validate
@@ -339,57 +340,21 @@ class _Checker:
 
 
 # -- the official tables ----------------------------------------------------------------
-@dataclass(frozen=True)
-class _Cell:
-    row: int
-    col: int
-    rows: int
-    cols: int
-    text: str
-
-
-def _grid(table: Any) -> list[_Cell]:
-    cells: list[_Cell] = []
-    open_cells: dict[int, int] = {}
-    for r, row in enumerate(table.findall(_w("tr"))):
-        col = 0
-        before = row.find(f"{_w('trPr')}/{_w('gridBefore')}")
-        if before is not None:
-            col += int(before.get(_w("val"), "0"))
-        for tc in row.findall(_w("tc")):
-            span_el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
-            span = int(span_el.get(_w("val"), "1")) if span_el is not None else 1
-            merge = tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
-            kind = None if merge is None else (merge.get(_w("val")) or "continue")
-            if kind == "continue" and col in open_cells:
-                index = open_cells[col]
-                old = cells[index]
-                cells[index] = _Cell(old.row, old.col, old.rows + 1, old.cols, old.text)
-            else:
-                cells.append(_Cell(r, col, 1, span, _text(tc).strip()))
-                if kind == "restart":
-                    open_cells[col] = len(cells) - 1
-                else:
-                    open_cells.pop(col, None)
-            col += span
-    return cells
-
-
-def _official_tables(document: bytes) -> dict[str, list[_Cell]]:
+def _official_tables(document: bytes) -> dict[str, list[Cell]]:
     with zipfile.ZipFile(io.BytesIO(document)) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
-    found: dict[str, list[_Cell]] = {}
+    found: dict[str, list[Cell]] = {}
     for table in root.iter(_w("tbl")):
         text = re.sub(r"\s+", "", _text(table))
         for name, marker in _TABLES.items():
             if marker in text and name not in found:
-                found[name] = _grid(table)
+                found[name] = Table(name, table).cells
                 break
     return found
 
 
 def _compare_tables(
-    official: dict[str, list[_Cell]], edited: dict[str, list[_Cell]]
+    official: dict[str, list[Cell]], edited: dict[str, list[Cell]]
 ) -> tuple[list[Problem], set[str]]:
     """Warnings for each change to an official table, and the tables whose layout changed.
 
@@ -459,7 +424,7 @@ def _squeeze(text: str) -> str:
 
 
 def _numbers_in_cells(
-    official: dict[str, list[_Cell]], rendered: dict[str, list[_Cell]], context: Mapping[str, Any]
+    official: dict[str, list[Cell]], rendered: dict[str, list[Cell]], context: Mapping[str, Any]
 ) -> list[Problem]:
     """Each value cell of the official layout holds its number after a trial render."""
     problems = []
