@@ -11,7 +11,6 @@ lives in one temporary folder that is removed afterwards.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import importlib.resources
 import os
@@ -19,7 +18,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -112,6 +110,10 @@ def convert(
     soffice = find_soffice()
     if soffice is None:
         raise ConversionError(f"未找到 LibreOffice，无法生成 PDF。{INSTALL_HINT}")
+    # Imported here: only a PDF run needs threads, and start-up time counts for every run.
+    import concurrent.futures
+    import threading
+
     count = max(1, min(workers or batch_workers(len(documents)), len(documents)))
     shares = [list(range(k, len(documents), count)) for k in range(count)]
     finished = [0] * count
