@@ -50,8 +50,11 @@ def cli() -> None:
 
     \b
     示例：
-      gidoc check data.json        校验数据
-      gidoc render data.json       生成 data.docx
+      gidoc init --agency 某某局 --year 2025   新建数据文件（每项都有中文说明）
+      gidoc check data.json                    校验数据
+      gidoc render data.json                   生成 data.docx
+      gidoc render data.json --pdf             同时生成 PDF
+      gidoc template export                    导出模板，改成本单位样式
     """
 
 
