@@ -363,34 +363,29 @@ def _cell_text(tc: etree._Element) -> str:
     return "\n".join(lines)
 
 
-def _cell_blocks(tc: etree._Element) -> Iterator[etree._Element]:
-    for child in tc:
-        if child.tag == _P:
+def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """The children of ``parent`` with ``tag``, looking through content controls
+    (``w:sdt``) and custom XML wrappers, which Word and WPS put around rows,
+    cells and paragraphs."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in (_SDT, _CUSTOM_XML):
             inner = child.find(_SDT_CONTENT) if child.tag == _SDT else child
             if inner is not None:
-                yield from _cell_blocks(inner)
+                yield from _children(inner, tag)
+
+
+def _cell_blocks(tc: etree._Element) -> Iterator[etree._Element]:
+    return _children(tc, _P)
 
 
 def _row_cells(tr: etree._Element) -> Iterator[etree._Element]:
-    for child in tr:
-        if child.tag == _TC:
-            yield child
-        elif child.tag in (_SDT, _CUSTOM_XML):
-            inner = child.find(_SDT_CONTENT) if child.tag == _SDT else child
-            if inner is not None:
-                yield from _row_cells(inner)
+    return _children(tr, _TC)
 
 
 def _rows(tbl: etree._Element) -> Iterator[etree._Element]:
-    for child in tbl:
-        if child.tag == _TR:
-            yield child
-        elif child.tag in (_SDT, _CUSTOM_XML):
-            inner = child.find(_SDT_CONTENT) if child.tag == _SDT else child
-            if inner is not None:
-                yield from _rows(inner)
+    return _children(tbl, _TR)
 
 
 def _prop(element: etree._Element | None, tag: str) -> etree._Element | None:
