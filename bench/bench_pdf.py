@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from gidoc import ReportTemplate, build_context, load, validate
-from gidoc.pdf import batch_workers, convert, find_soffice
+from gidoc.output.pdf import batch_workers, convert, find_soffice
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (ROOT / "samples").iterdir() if p.suffix in (".json", ".yaml"))

@@ -2,18 +2,20 @@
 
 Validated data in, the official Word document out (国办公开办函〔2021〕30号)::
 
-    from gidoc import load, validate, build_context, ReportTemplate
+    from gidoc import load, build_context, ReportTemplate
+
+    from gidoc import validate
     report = validate(load("data.json"))
     docx_bytes = ReportTemplate().render(build_context(report))
 """
 
-from gidoc.context import build_context
+from gidoc.checking.validate import check, validate
 from gidoc.errors import GidocError, Problem, ReportValidationError
-from gidoc.loader import load
-from gidoc.models import Report
+from gidoc.format.models import Report
+from gidoc.output.context import build_context
+from gidoc.output.docx import ReportTemplate
 from gidoc.pipeline import check_files, render_files
-from gidoc.render import ReportTemplate
-from gidoc.validate import check, validate
+from gidoc.sources.load import load
 
 __version__ = "0.1.0"
 

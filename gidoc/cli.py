@@ -15,8 +15,10 @@ from typing import IO, Any
 
 import click
 
-from gidoc import __version__, config, pdf
+from gidoc import __version__, config
+from gidoc.checking.validate import Checked
 from gidoc.errors import CROSS_CHECKS_PENDING, GidocError
+from gidoc.output import pdf
 from gidoc.pipeline import (
     PdfFailed,
     Rendered,
@@ -27,7 +29,6 @@ from gidoc.pipeline import (
     init_file,
     render_files,
 )
-from gidoc.validate import Checked
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -334,7 +335,7 @@ def init(
 @cli.command()
 def schema() -> None:
     """输出数据格式的 JSON Schema（带中文说明），供编辑器补全和检查。"""
-    from gidoc.schema import json_schema
+    from gidoc.format.schema import json_schema
 
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
@@ -358,8 +359,8 @@ def extract(report: Path, output: Path | None, force: bool) -> None:
       gidoc extract 2024年报告.docx -o 2024.json
       gidoc check 2024年报告.docx          （也可直接校验 .docx）
     """
-    from gidoc.skeleton import to_json
-    from gidoc.validate import check as check_data
+    from gidoc.checking.validate import check as check_data
+    from gidoc.sources.skeleton import to_json
 
     try:
         loaded = extract_file(report, output, force=force)
@@ -407,7 +408,7 @@ def template_export(path: Path | None, force: bool) -> None:
 @template.command("vars")
 def template_vars() -> None:
     """列出模板可用的全部变量、中文含义和示例值。"""
-    from gidoc.variables import variables_text
+    from gidoc.template.variables import variables_text
 
     click.echo(variables_text(), nl=False)
 
@@ -425,8 +426,8 @@ def template_check(path: Path, data: Path | None) -> None:
     每个问题都写明位置（正文第几段、第几个表格第几行第几列、页眉页脚）。
     没有错误时退出码为 0（警告不影响），否则为 1。
     """
-    from gidoc.loader import load
-    from gidoc.template_check import check_template
+    from gidoc.sources.load import load
+    from gidoc.template.check import check_template
 
     try:
         problems = check_template(path, load(data) if data is not None else None)

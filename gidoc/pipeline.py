@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gidoc.context import build_context
+from gidoc.checking.validate import Checked, check_file
 from gidoc.errors import (
     GidocError,
     InputError,
@@ -20,12 +20,12 @@ from gidoc.errors import (
     Problem,
     ReportValidationError,
 )
-from gidoc.loader import EXCEL_FORMATS, Loaded
-from gidoc.models import Report
-from gidoc.output import output_paths, write_atomic
-from gidoc.pdf import ConversionError, Progress, convert
-from gidoc.render import ReportTemplate
-from gidoc.validate import Checked, check_file
+from gidoc.format.models import Report
+from gidoc.output.context import build_context
+from gidoc.output.docx import ReportTemplate
+from gidoc.output.files import output_paths, write_atomic
+from gidoc.output.pdf import ConversionError, Progress, convert
+from gidoc.sources.load import EXCEL_FORMATS, Loaded
 
 
 @dataclass
@@ -202,11 +202,11 @@ def write_data(path: Path, data: Mapping[str, Any], *, force: bool = False) -> P
     if path.exists() and not force:
         raise OutputError(f"{path} 已存在；确认要覆盖时请加 --force")
     if suffix in EXCEL_FORMATS:
-        from gidoc.excel import write_form
+        from gidoc.sources.excel import write_form
 
         write_form(path, data)
         return path
-    from gidoc.skeleton import to_json, to_yaml
+    from gidoc.sources.skeleton import to_json, to_yaml
 
     text = to_json(data) if suffix == ".json" else to_yaml(data)
     write_atomic(path, text.encode("utf-8"))
@@ -231,7 +231,7 @@ def init_file(
     agency, 上年结转 and 现行有效件数 come from it and the year defaults to
     the next one.  Raises :class:`ReportValidationError` when last year's data is invalid.
     """
-    from gidoc.skeleton import skeleton
+    from gidoc.sources.skeleton import skeleton
 
     last = _previous_report(previous) if previous is not None else None
     if year is None:
@@ -247,7 +247,7 @@ def init_file(
 
 def extract_file(report: str | Path, output: Path | None = None, *, force: bool = False) -> Loaded:
     """Read a finished report (.docx) back into data; write it to ``output`` when given."""
-    from gidoc.extract import read_report
+    from gidoc.sources.docx import read_report
 
     loaded = read_report(Path(report))
     if output is not None:
@@ -257,7 +257,7 @@ def extract_file(report: str | Path, output: Path | None = None, *, force: bool 
 
 def check_against_previous(checked: Checked, previous: str | Path) -> Checked:
     """Add the cross-year warnings (上年结转, 现行有效件数) to a check's findings."""
-    from gidoc.checks import compare_with_previous
+    from gidoc.checking.rules import compare_with_previous
 
     if checked.report is not None:
         checked.problems += compare_with_previous(checked.report, _previous_report(previous))

@@ -6,7 +6,7 @@ import importlib.resources
 from pathlib import Path
 
 from gidoc.errors import OutputError
-from gidoc.output import write_atomic
+from gidoc.output.files import write_atomic
 
 #: File name of the default template inside the ``gidoc.templates`` package.
 DEFAULT_TEMPLATE = "report.docx"

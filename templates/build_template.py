@@ -31,7 +31,7 @@ from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from gidoc import labels as L
+from gidoc.format import labels as L
 
 OUTPUT = Path(__file__).with_name("report.docx")
 

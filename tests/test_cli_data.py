@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 from gidoc import ReportTemplate, build_context, load, validate
 from gidoc.cli import cli
-from gidoc.skeleton import to_json
+from gidoc.sources.skeleton import to_json
 
 FINGERPRINT = SAMPLES / "fingerprint-2025.yaml"
 

@@ -18,11 +18,11 @@ import pytest
 
 import gidoc
 from conftest import SAMPLES
-from gidoc import excel
-from gidoc import labels as L
+from gidoc.checking.validate import Checked, check
 from gidoc.errors import InputError
-from gidoc.loader import Loaded
-from gidoc.validate import Checked, check
+from gidoc.format import labels as L
+from gidoc.sources import excel
+from gidoc.sources.load import Loaded
 
 Data = dict[str, Any]
 NEW_NATURAL = "applications.new_received.natural_person"

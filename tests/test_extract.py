@@ -18,10 +18,10 @@ from test_properties import TEXT, reports
 
 from conftest import SAMPLES
 from gidoc import ReportTemplate, ReportValidationError, build_context, load, validate
-from gidoc import labels as L
-from gidoc.context import paragraphs
 from gidoc.errors import InputError
-from gidoc.extract import norm, read_report
+from gidoc.format import labels as L
+from gidoc.output.context import paragraphs
+from gidoc.sources.docx import norm, read_report
 
 SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".json", ".yaml", ".yml"))
 TEMPLATE = ReportTemplate()

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gidoc.checking.validate import validate
 from gidoc.errors import InputError
-from gidoc.loader import load
-from gidoc.validate import validate
+from gidoc.sources.load import load
 
 SAMPLES = Path(__file__).parents[1] / "samples"
 

@@ -28,9 +28,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import SAMPLES
-from gidoc import build_context, load, pdf, render_files, validate
-from gidoc import labels as L
+from gidoc import build_context, load, render_files, validate
 from gidoc.cli import cli
+from gidoc.format import labels as L
+from gidoc.output import pdf
 
 POPPLER = ("pdffonts", "pdftotext", "pdfinfo", "pdftohtml")
 pytestmark = pytest.mark.skipif(

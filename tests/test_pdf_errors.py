@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from gidoc import pdf, render_files
+from gidoc import render_files
 from gidoc.cli import cli
+from gidoc.output import pdf
 
 needs_sh = pytest.mark.skipif(
     os.name != "posix" or shutil.which("sh") is None, reason="the fake soffice is a sh script"

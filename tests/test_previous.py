@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 
 from conftest import SAMPLES
-from gidoc import labels as L
 from gidoc import load, validate
-from gidoc.checks import compare_with_previous
+from gidoc.checking.rules import compare_with_previous
 from gidoc.errors import Problem
-from gidoc.models import Report
-from gidoc.skeleton import skeleton
+from gidoc.format import labels as L
+from gidoc.format.models import Report
+from gidoc.sources.skeleton import skeleton
 
 Data = dict[str, Any]
 

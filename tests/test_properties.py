@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from docxdump import find, logical_cells, right_of
 from gidoc import ReportTemplate, build_context, validate
-from gidoc import labels as L
+from gidoc.format import labels as L
 
 TEMPLATE = ReportTemplate()
 COUNT = st.integers(min_value=0, max_value=10**12)

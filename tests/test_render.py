@@ -26,8 +26,8 @@ from docx.shared import Mm, Pt
 from conftest import GOLDEN, ROOT, SAMPLES
 from docxdump import dump, dump_document, find, logical_cells, right_of
 from gidoc import ReportTemplate, build_context, load, render_files, validate
-from gidoc import labels as L
-from gidoc.render import document_texts
+from gidoc.format import labels as L
+from gidoc.output.docx import document_texts
 
 SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".json", ".yaml"))
 CHECK_LAYOUT = ROOT.parent / "shared" / "tools" / "check_layout.py"
@@ -451,12 +451,12 @@ def test_bytecode_cache_hit_renders_the_same(
 ) -> None:
     import jinja2
 
-    import gidoc.render
+    import gidoc.output.docx
 
     cache = tmp_path / "cache"
     cache.mkdir()
     monkeypatch.setattr(
-        gidoc.render, "_bytecode_cache", lambda: jinja2.FileSystemBytecodeCache(str(cache))
+        gidoc.output.docx, "_bytecode_cache", lambda: jinja2.FileSystemBytecodeCache(str(cache))
     )
     context = build_context(validate(load(SAMPLES / "muye-2025.json")))
     cold = ReportTemplate().render(context)

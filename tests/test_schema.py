@@ -16,9 +16,9 @@ from pydantic import BaseModel
 
 from conftest import SAMPLES
 from gidoc import load
-from gidoc.models import MAX_NUMBER, Report
-from gidoc.schema import json_schema
-from gidoc.skeleton import skeleton
+from gidoc.format.models import MAX_NUMBER, Report
+from gidoc.format.schema import json_schema
+from gidoc.sources.skeleton import skeleton
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 COUNT = {"type": "integer", "minimum": 0, "maximum": MAX_NUMBER}

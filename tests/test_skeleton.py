@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from conftest import SAMPLES
-from gidoc import labels as L
 from gidoc import load, validate
-from gidoc.models import ApplicantCounts, OverviewSection, Report, is_paragraphs
-from gidoc.skeleton import skeleton, to_json, to_yaml
-from gidoc.validate import check
+from gidoc.checking.validate import check
+from gidoc.format import labels as L
+from gidoc.format.models import ApplicantCounts, OverviewSection, Report, is_paragraphs
+from gidoc.sources.skeleton import skeleton, to_json, to_yaml
 
 AGENCY = "牧野区工业和信息化局"
 SAMPLE_FILES = ["muye-2025.json", "fingerprint-2025.yaml"]

@@ -31,16 +31,21 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-import gidoc.render
+import gidoc.output.docx
 from conftest import ROOT, SAMPLES
 from docxdump import dump, find, logical_cells
 from gidoc import ReportTemplate, build_context, load, render_files, validate
 from gidoc.cli import cli
 from gidoc.errors import Problem
-from gidoc.render import document_texts
+from gidoc.output.docx import document_texts
 from gidoc.resources import default_template_bytes
-from gidoc.template_check import check_template
-from gidoc.variables import example_context, guide_markdown, template_variables, variables_text
+from gidoc.template.check import check_template
+from gidoc.template.variables import (
+    example_context,
+    guide_markdown,
+    template_variables,
+    variables_text,
+)
 
 SHIPPED = ROOT / "templates" / "report.docx"
 CUSTOM = SAMPLES / "templates" / "office-custom.docx"
@@ -671,8 +676,8 @@ DAMAGED: dict[str, tuple[Callable[[Path], Path], str]] = {
 def test_damaged_template_gives_one_clear_line(
     case: str, in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(gidoc.render, "MAX_UNPACKED_BYTES", 1_000_000)
-    monkeypatch.setattr(gidoc.render, "MAX_ENTRIES", 20)
+    monkeypatch.setattr(gidoc.output.docx, "MAX_UNPACKED_BYTES", 1_000_000)
+    monkeypatch.setattr(gidoc.output.docx, "MAX_ENTRIES", 20)
     make, want = DAMAGED[case]
     path = make(in_tmp)
     shutil.copyfile(MUYE, in_tmp / "data.json")

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from gidoc import labels as L
+from gidoc.checking.validate import Checked, check, validate
 from gidoc.errors import Problem, ReportValidationError
-from gidoc.validate import Checked, check, validate
+from gidoc.format import labels as L
 
 Data = dict[str, Any]
 

@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from gidoc import labels as L
+from gidoc.format import labels as L
 from gidoc.resources import default_template_bytes
 
 HERE = Path(__file__).resolve().parent

@@ -14,9 +14,9 @@ import datetime
 import re
 from collections.abc import Iterator
 
-from gidoc import labels as L
 from gidoc.errors import Problem
-from gidoc.models import ApplicantCounts, ApplicantTotals, CaseCounts, Report
+from gidoc.format import labels as L
+from gidoc.format.models import ApplicantCounts, ApplicantTotals, CaseCounts, Report
 
 _T3 = "applications"
 

@@ -25,13 +25,13 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
-from gidoc.context import build_context
+from gidoc.checking.validate import validate
 from gidoc.errors import GidocError, Problem
-from gidoc.extract import Cell, Table
-from gidoc.render import ReportTemplate, environment
+from gidoc.output.context import build_context
+from gidoc.output.docx import ReportTemplate, environment
 from gidoc.resources import default_template_bytes
-from gidoc.validate import validate
-from gidoc.variables import example_data
+from gidoc.sources.docx import Cell, Table
+from gidoc.template.variables import example_data
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

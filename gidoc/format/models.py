@@ -30,7 +30,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from gidoc import labels as L
+from gidoc.format import labels as L
 
 #: Largest count or fee a report can hold; larger numbers are typing mistakes.
 MAX_NUMBER = 10**12

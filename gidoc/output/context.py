@@ -12,8 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from gidoc import labels as L
-from gidoc.models import ApplicantCounts, CaseCounts, DocumentCounts, Report
+from gidoc.format import labels as L
+from gidoc.format.models import ApplicantCounts, CaseCounts, DocumentCounts, Report
 
 
 def paragraphs(text: str) -> list[str]:

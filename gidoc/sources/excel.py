@@ -27,11 +27,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from gidoc import labels as L
 from gidoc.errors import InputError, os_reason
-from gidoc.loader import EXCEL_FORMATS, Loaded
-from gidoc.models import Overview, OverviewSection, Report
-from gidoc.output import write_atomic
+from gidoc.format import labels as L
+from gidoc.format.models import Overview, OverviewSection, Report
+from gidoc.output.files import write_atomic
+from gidoc.sources.load import EXCEL_FORMATS, Loaded
 
 #: File name endings read as an Excel form.
 EXCEL_SUFFIXES: Final = EXCEL_FORMATS

@@ -52,11 +52,11 @@ def load_located(path: str | Path) -> Loaded:
         raise InputError(f"{path}：这是一个文件夹，不是数据文件")
     suffix = path.suffix.lower()
     if suffix in EXCEL_FORMATS:
-        from gidoc import excel
+        from gidoc.sources import excel
 
         return excel.read_form(path)
     if suffix == REPORT_FORMAT:
-        from gidoc import extract
+        from gidoc.sources import docx as extract
 
         return extract.read_report(path)
     kind = FORMATS.get(suffix)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gidoc.models import Report
+from gidoc.format.models import Report
 
 #: The JSON Schema dialect of the document (pydantic emits draft 2020-12).
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

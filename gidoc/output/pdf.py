@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from gidoc.errors import GidocError
-from gidoc.output import write_atomic
+from gidoc.output.files import write_atomic
 
 #: Environment variable naming the LibreOffice program to use instead of searching PATH.
 SOFFICE_ENV = "GIDOC_SOFFICE"

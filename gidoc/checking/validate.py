@@ -21,9 +21,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from gidoc import checks, loader
+from gidoc.checking import rules as checks
 from gidoc.errors import Problem, ReportValidationError, printable
-from gidoc.models import FEE_PLACES, MAX_NUMBER, Report
+from gidoc.format.models import FEE_PLACES, MAX_NUMBER, Report
+from gidoc.sources import load as loader
 
 
 @dataclass

@@ -24,9 +24,10 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from gidoc import labels as L
-from gidoc import schema
-from gidoc.models import (
+from gidoc.checking.validate import check
+from gidoc.format import labels as L
+from gidoc.format import schema
+from gidoc.format.models import (
     ActiveDisclosure,
     ApplicantCounts,
     ApplicantTotals,
@@ -34,7 +35,6 @@ from gidoc.models import (
     Results,
     is_paragraphs,
 )
-from gidoc.validate import check
 
 #: The result groups of table 三 with numbered items (their models hold the items).
 _RESULT_GROUP_MODELS = {Results.model_fields[group].annotation: group for group in L.RESULT_GROUPS}

@@ -2,7 +2,7 @@
 
 :func:`read_report` takes a report in the official format — gidoc's own output,
 or one typed by hand in Word or WPS into the official tables — and returns a
-:class:`~gidoc.loader.Loaded`: the data in the data format (without totals,
+:class:`~gidoc.sources.load.Loaded`: the data in the data format (without totals,
 which gidoc derives), where each number sits in the document (``表三 第 8 行第
 4 列``), and warnings about what was read leniently.
 
@@ -33,9 +33,9 @@ from typing import Any
 
 from lxml import etree
 
-from gidoc import labels as L
 from gidoc.errors import InputError, Problem, os_reason
-from gidoc.loader import Loaded
+from gidoc.format import labels as L
+from gidoc.sources.load import Loaded
 
 __all__ = ["norm", "read_report"]
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from gidoc import labels as L
-from gidoc.context import build_context
-from gidoc.validate import describe_path, validate
+from gidoc.checking.validate import describe_path, validate
+from gidoc.format import labels as L
+from gidoc.output.context import build_context
 
 #: Meanings of the context names that are not data fields.
 _EXTRA = {
