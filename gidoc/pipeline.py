@@ -257,7 +257,7 @@ def extract_file(report: str | Path, output: Path | None = None, *, force: bool 
 
 def check_against_previous(checked: Checked, previous: str | Path) -> Checked:
     """Add the cross-year warnings (上年结转, 现行有效件数) to a check's findings."""
-    from gidoc.checking.rules import compare_with_previous
+    from gidoc.checking.previous import compare_with_previous
 
     if checked.report is not None:
         checked.problems += compare_with_previous(checked.report, _previous_report(previous))

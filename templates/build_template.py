@@ -32,6 +32,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from gidoc.format import labels as L
+from gidoc.format import tables as T
 
 OUTPUT = Path(__file__).with_name("report.docx")
 
@@ -53,8 +54,8 @@ TWO_CHARS = Pt(32)
 TABLE_TEXT = "表格文字"
 TABLE_TEXT_SMALL = "表格文字小"
 TABLE_NOTE = "表格注释"
-SIGNATURE = "落款"
-SIGNATURE_DATE = "成文日期"
+SIGNATURE = L.STYLE_SIGNATURE
+SIGNATURE_DATE = L.STYLE_DATE
 
 
 def set_fonts(element: object, latin: str, east_asia: str) -> None:
@@ -357,96 +358,48 @@ def put(
     return cell
 
 
-def table_2(doc: DocumentObject) -> None:
-    """Table 二: four groups of 第二十条, each with its own header row."""
-    table = new_table(doc, 14, [2211, 2211, 2211, 2211], margin=57)
-    left = WD_ALIGN_PARAGRAPH.LEFT
+def draw(doc: DocumentObject, official: T.OfficialTable, widths: list[int], style: str) -> Table:
+    """Draw an official table from its declaration: every cell, merge and value tag.
 
-    def group(row: int, label: str) -> None:
-        put(table, row, 0, label, TABLE_TEXT, across=4, align=left)
-
-    def header(row: int, *columns: str) -> None:
-        put(table, row, 0, L.T2_ITEM, TABLE_TEXT)
-        if len(columns) == 1:
-            put(table, row, 1, columns[0], TABLE_TEXT, across=3)
-        else:
-            for col, text in enumerate(columns, start=1):
-                put(table, row, col, text, TABLE_TEXT)
-
-    def single(row: int, label: str, key: str, align: int | None = None) -> None:
-        put(table, row, 0, label, TABLE_TEXT, align=align)
-        put(table, row, 1, f"{{{{ active_disclosure.{key} }}}}", TABLE_TEXT, across=3)
-
-    group(0, L.T2_GROUP_1)
-    header(1, *L.DOCUMENT_COLUMNS.values())
-    for row, (key, label) in enumerate(
-        (("rules", L.T2_RULES), ("normative_documents", L.T2_NORMATIVE)), start=2
-    ):
-        put(table, row, 0, label, TABLE_TEXT)
-        for col, column in enumerate(L.DOCUMENT_COLUMNS, start=1):
-            put(table, row, col, f"{{{{ active_disclosure.{key}.{column} }}}}", TABLE_TEXT)
-    group(4, L.T2_GROUP_5)
-    header(5, L.T2_DECISIONS)
-    single(6, L.T2_LICENSING, "administrative_licensing")
-    group(7, L.T2_GROUP_6)
-    header(8, L.T2_DECISIONS)
-    single(9, L.T2_PENALTY, "administrative_penalty")
-    single(10, L.T2_COERCION, "administrative_coercion")
-    group(11, L.T2_GROUP_8)
-    header(12, L.T2_FEES_AMOUNT)
-    single(13, L.T2_FEES, "administrative_fees", align=left)
-    keep_together(table)
+    Labels are set in ``style``, the note of table 三 in 表格注释, and a
+    ``note`` aside inside a label (（区分处理的…）) in the 楷体 character style.
+    """
+    table = new_table(doc, official.height, widths, margin=57 if style == TABLE_TEXT else 28)
+    if official.header_rows:
+        repeat_header(table, official.header_rows)
+    for cell in official.cells:
+        text = f"{{{{ {cell.path} }}}}" if cell.is_value else cell.text
+        if cell.note:
+            text = text[: -len(cell.note)]
+        written = put(
+            table,
+            cell.row,
+            cell.col,
+            text,
+            TABLE_NOTE if cell.role == "note" else style,
+            down=cell.rows,
+            across=cell.cols,
+            align=WD_ALIGN_PARAGRAPH.LEFT if cell.align == "left" else None,
+        )
+        if cell.note:
+            aside = written.paragraphs[0].add_run(cell.note)
+            aside.style = _note_character_style(doc)
+    return table
 
 
 T3_LABEL_WIDTHS = [480, 1100, 2504]
 T3_VALUE_WIDTH = 680
-T3_VALUES = [*L.APPLICANT_COLUMNS, "total"]
+
+
+def table_2(doc: DocumentObject) -> None:
+    """Table 二: four groups of 第二十条, each with its own header row, kept on one page."""
+    keep_together(draw(doc, T.TABLE_2, [2211] * T.TABLE_2.width, TABLE_TEXT))
 
 
 def table_3(doc: DocumentObject) -> None:
-    """Table 三: 3 header rows, 25 body rows, 10 grid columns."""
-    table = new_table(doc, 28, T3_LABEL_WIDTHS + [T3_VALUE_WIDTH] * 7, margin=28)
-    repeat_header(table, 3)
-    small = TABLE_TEXT_SMALL
-    left = WD_ALIGN_PARAGRAPH.LEFT
-    put(table, 0, 0, L.T3_NOTE, TABLE_NOTE, down=3, across=3)
-    put(table, 0, 3, L.T3_APPLICANTS, small, across=7)
-    put(table, 1, 3, L.APPLICANT_COLUMNS["natural_person"], small, down=2)
-    put(table, 1, 4, L.T3_LEGAL_PERSONS, small, across=5)
-    put(table, 1, 9, L.TOTAL, small, down=2)
-    for col, key in enumerate(L.LEGAL_PERSON_KEYS, start=4):
-        put(table, 2, col, L.APPLICANT_COLUMNS[key], small)
-
-    def values(row: int, path: str) -> None:
-        for col, key in enumerate(T3_VALUES, start=3):
-            put(table, row, col, f"{{{{ applications.{path}.{key} }}}}", small)
-
-    for row, label, path in (
-        (3, L.T3_NEW, "new_received"),
-        (4, L.T3_CARRIED_OVER, "carried_over"),
-        (27, L.T3_CARRIED_FORWARD, "carried_forward"),
-    ):
-        put(table, row, 0, label, small, across=3, align=left)
-        values(row, path)
-    put(table, 5, 0, L.T3_RESULTS, small, down=22)
-    put(table, 5, 1, L.T3_GRANTED, small, across=2, align=left)
-    values(5, "results.granted")
-    cut = L.T3_PARTIAL.index("（", 1)  # the note starts at the second "（": （区分处理的…）
-    partial, note = L.T3_PARTIAL[:cut], L.T3_PARTIAL[cut:]
-    cell = put(table, 6, 1, partial, small, across=2, align=left)
-    note_run = cell.paragraphs[0].add_run(note)
-    note_run.style = _note_character_style(doc)
-    values(6, "results.partially_granted")
-    row = 7
-    for group, (name, items) in L.RESULT_GROUPS.items():
-        put(table, row, 1, name, small, down=len(items))
-        for key, label in items.items():
-            put(table, row, 2, label, small, align=left)
-            values(row, f"results.{group}.{key}")
-            row += 1
-    put(table, 26, 1, L.T3_RESULTS_TOTAL, small, across=2, align=left)
-    values(26, "results.total")
-    keep_together(table, 3)
+    """Table 三: 3 header rows repeated on each page, 25 body rows, 10 grid columns."""
+    widths = T3_LABEL_WIDTHS + [T3_VALUE_WIDTH] * (T.TABLE_3.width - len(T3_LABEL_WIDTHS))
+    keep_together(draw(doc, T.TABLE_3, widths, TABLE_TEXT_SMALL), T.TABLE_3.header_rows)
 
 
 def _note_character_style(doc: DocumentObject) -> str:
@@ -461,25 +414,8 @@ def _note_character_style(doc: DocumentObject) -> str:
 
 
 def table_4(doc: DocumentObject) -> None:
-    """Table 四: 行政复议 and 行政诉讼 results, one row of 15 numbers."""
-    table = new_table(doc, 4, [589] * 15, margin=28)
-    repeat_header(table, 3)
-    small = TABLE_TEXT_SMALL
-    put(table, 0, 0, L.T4_RECONSIDERATION, small, across=5)
-    put(table, 0, 5, L.T4_LITIGATION, small, across=10)
-    headers = [*L.CASE_COLUMNS.values(), L.TOTAL]
-    for col, text in enumerate(headers):
-        put(table, 1, col, text, small, down=2)
-    put(table, 1, 5, L.T4_DIRECT, small, across=5)
-    put(table, 1, 10, L.T4_AFTER, small, across=5)
-    for offset in (5, 10):
-        for col, text in enumerate(headers, start=offset):
-            put(table, 2, col, text, small)
-    keys = [*L.CASE_COLUMNS, "total"]
-    for index, group in enumerate(L.CASE_GROUPS):
-        for col, key in enumerate(keys, start=index * 5):
-            put(table, 3, col, f"{{{{ review_and_litigation.{group}.{key} }}}}", small)
-    keep_together(table)
+    """Table 四: 行政复议 and 行政诉讼 results, one row of 15 numbers, kept on one page."""
+    keep_together(draw(doc, T.TABLE_4, [589] * T.TABLE_4.width, TABLE_TEXT_SMALL))
 
 
 # -- the document ---------------------------------------------------------------------
@@ -531,7 +467,7 @@ def build(path: Path = OUTPUT) -> Path:
     props.title = "{{ title }}"
     props.author = "{{ agency }}"
     props.last_modified_by = "gidoc"
-    props.comments = "国办公开办函〔2021〕30号 政府信息公开工作年度报告"
+    props.comments = L.DOCUMENT_SUBJECT
     # sectPr must stay the last child of the body.
     sect = body.find(qn("w:sectPr"))
     body.remove(sect)

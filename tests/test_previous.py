@@ -1,4 +1,4 @@
-"""gidoc.checks.compare_with_previous: does this year's report follow on from last year's?"""
+"""gidoc.checking.previous.compare_with_previous: does this year's report follow on from last year's?"""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SAMPLES
 from gidoc import load, validate
-from gidoc.checking.rules import compare_with_previous
+from gidoc.checking.previous import compare_with_previous
 from gidoc.errors import Problem
 from gidoc.format import labels as L
 from gidoc.format.models import Report

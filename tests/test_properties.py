@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from docxdump import find, logical_cells, right_of
 from gidoc import ReportTemplate, build_context, validate
 from gidoc.format import labels as L
+from gidoc.format import paths
+from gidoc.format import tables as T
 
 TEMPLATE = ReportTemplate()
 COUNT = st.integers(min_value=0, max_value=10**12)
@@ -33,19 +35,14 @@ def _row(counts: st.SearchStrategy[int]) -> st.SearchStrategy[dict[str, int]]:
 @st.composite
 def reports(draw: st.DrawFn) -> dict[str, Any]:
     """Consistent report data: carried-over and results drawn, new applications solved for."""
-    results: dict[str, Any] = {
-        "granted": draw(_row(SMALL)),
-        "partially_granted": draw(_row(SMALL)),
-    }
-    for group, (_, items) in L.RESULT_GROUPS.items():
-        results[group] = {key: draw(_row(SMALL)) for key in items}
+    results: dict[str, Any] = {}
+    for path in T.RESULT_ROWS:
+        paths.put(results, path, draw(_row(SMALL)))
     forward = draw(_row(SMALL))
     done = dict.fromkeys(L.APPLICANT_COLUMNS, 0)
-    for value in [results["granted"], results["partially_granted"]] + [
-        row for group in L.RESULT_GROUPS for row in results[group].values()
-    ]:
+    for path in T.RESULT_ROWS:
         for key in done:
-            done[key] += value[key]
+            done[key] += paths.get(results, path)[key]
     old, new = {}, {}
     for key in L.APPLICANT_COLUMNS:
         need = done[key] + forward[key]

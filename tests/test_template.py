@@ -55,7 +55,7 @@ MUYE = SAMPLES / "muye-2025.json"
 MUYE_AGENCY = "牧野区工业和信息化局"
 GUIDE = ROOT / "docs" / "template-guide.md"
 REGENERATE_GUIDE = (
-    "python -c \"from gidoc.variables import guide_markdown; open('docs/template-guide.md','w',"
+    "python -c \"from gidoc.template.variables import guide_markdown; open('docs/template-guide.md','w',"
     "encoding='utf-8').write(guide_markdown())\""
 )
 NOT_DOCX = "不是 Word 文档（.docx）；旧版 .doc 文件请先在 Word 中另存为 .docx"

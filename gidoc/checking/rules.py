@@ -3,9 +3,8 @@
 Errors are the arithmetic the tables imply (国办公开办函〔2021〕30号 and every
 checker in use): per column of table 三 一 + 二 = 三（七）总计 + 四; given totals
 equal the derived ones; table 四 总计 = 维持 + 纠正 + 其他 + 尚未审结.
-Warnings are what reviewers flag although the format allows it, and (in
-:func:`compare_with_previous`) where a report does not follow on from last
-year's.  All return :class:`~gidoc.errors.Problem` lists and never raise.
+Warnings are what reviewers flag although the format allows it (the comparison
+with last year's report is in :mod:`gidoc.checking.previous`).  All return :class:`~gidoc.errors.Problem` lists and never raise.
 """
 
 from __future__ import annotations
@@ -16,26 +15,20 @@ from collections.abc import Iterator
 
 from gidoc.errors import Problem
 from gidoc.format import labels as L
+from gidoc.format import tables as T
 from gidoc.format.models import ApplicantCounts, ApplicantTotals, CaseCounts, Report
 
-_T3 = "applications"
+_T3 = T.TABLE_3.key
+_T3_NAME = T.TABLE_3.name
+_T4_NAME = T.TABLE_4.name
 
 
-def _column_label(key: str) -> str:
+_COLUMNS = {column.key: column for column in T.TABLE_3_COLUMNS}
+
+
+def column_label(key: str) -> str:
     """A table 三 column as the header names it: 自然人, 法人或其他组织 / 其他, 总计."""
-    if key in L.LEGAL_PERSON_KEYS:
-        return f"{L.T3_LEGAL_PERSONS} / {L.APPLICANT_COLUMNS[key]}"
-    return L.APPLICANT_COLUMNS.get(key, L.TOTAL)
-
-
-def _result_label(path: str) -> str:
-    if path == "granted":
-        return L.T3_GRANTED
-    if path == "partially_granted":
-        return L.T3_PARTIAL
-    group, key = path.split(".")
-    name, items = L.RESULT_GROUPS[group]
-    return f"{name} {items[key]}"
+    return _COLUMNS[key].full_label
 
 
 def _sum_text(parts: dict[str, int], names: dict[str, str]) -> str:
@@ -53,12 +46,9 @@ def _row_total(path: str, label: str, row: ApplicantCounts) -> Iterator[Problem]
 
 
 def _rows_of_table_3(report: Report) -> Iterator[tuple[str, str, ApplicantCounts]]:
-    apps = report.applications
-    yield "new_received", L.T3_NEW, apps.new_received
-    yield "carried_over", L.T3_CARRIED_OVER, apps.carried_over
-    for path, row in apps.results.rows():
-        yield f"results.{path}", f"{L.T3_RESULTS} {_result_label(path)}", row
-    yield "carried_forward", L.T3_CARRIED_FORWARD, apps.carried_forward
+    for row in T.TABLE_3_ROWS:
+        if not row.derived:
+            yield row.path, row.full_label, report.applications.row(row.path)
 
 
 def _given_results_total(given: ApplicantTotals, derived: ApplicantCounts) -> Iterator[Problem]:
@@ -68,7 +58,7 @@ def _given_results_total(given: ApplicantTotals, derived: ApplicantCounts) -> It
         if got is not None and got != want:
             yield Problem(
                 f"{_T3}.results.total.{key}",
-                f"{L.T3_RESULTS} {L.T3_RESULTS_TOTAL} / {_column_label(key)}",
+                f"{L.T3_RESULTS} {L.T3_RESULTS_TOTAL} / {column_label(key)}",
                 f"填写的总计 {got} 与 21 项办理结果之和 {want} 不符",
             )
 
@@ -84,19 +74,17 @@ def _balance(report: Report) -> Iterator[Problem]:
         if new + old != done + forward:
             yield Problem(
                 f"{_T3}.*.{key}",
-                f"{L.SECTION_3} / {_column_label(key)}列",
+                f"{L.SECTION_3} / {column_label(key)}列",
                 "勾稽关系不成立（第一项加第二项之和，应等于第三项加第四项之和）："
-                f"一、本年新收 {new} + 二、上年结转 {old} = {new + old}，"
-                f"而 三、{L.T3_RESULTS_TOTAL} {done} + 四、结转下年度继续办理 {forward}"
+                f"{L.T3_NEW_SHORT} {new} + {L.T3_CARRIED_OVER_SHORT} {old} = {new + old}，"
+                f"而 {L.T3_RESULTS[:2]}{L.T3_RESULTS_TOTAL} {done} + {L.T3_CARRIED_FORWARD} {forward}"
                 f" = {done + forward}",
             )
 
 
 def _case_total(key: str, group: CaseCounts) -> Iterator[Problem]:
     if group.total is not None and group.total != group.derived_total:
-        name = L.CASE_GROUPS[key]
-        if key != "reconsideration":
-            name = f"{L.T4_LITIGATION} / {name}"
+        name = T.case_group_label(key)
         yield Problem(
             f"review_and_litigation.{key}.total",
             f"{name} / {L.TOTAL}",
@@ -157,37 +145,37 @@ def _text_rules(report: Report) -> list[tuple[str, list[int], str]]:
         (
             rf"(?:新收|收到|受理|接收){_CLAUSE}{{0,16}}?申请{_CLAUSE}{{0,4}}?{_NUMBER}\s*件",
             [new, new + old],
-            f"表三 一、本年新收 {new} 件（含上年结转共 {new + old} 件）",
+            f"{_T3_NAME} {L.T3_NEW_SHORT} {new} 件（含上年结转共 {new + old} 件）",
         ),
         (
             rf"上年结转{_CLAUSE}{{0,12}}?{_NUMBER}\s*件",
             [old],
-            f"表三 二、上年结转 {old} 件",
+            f"{_T3_NAME} {L.T3_CARRIED_OVER_SHORT} {old} 件",
         ),
         (
             rf"(?:结转下年度|转下年度|结转至下年度){_CLAUSE}{{0,8}}?{_NUMBER}\s*件",
             [apps.carried_forward.derived_total],
-            f"表三 四、结转下年度继续办理 {apps.carried_forward.derived_total} 件",
+            f"{_T3_NAME} {L.T3_CARRIED_FORWARD} {apps.carried_forward.derived_total} 件",
         ),
         (
             rf"予以公开{_CLAUSE}{{0,4}}?{_NUMBER}\s*件",
             [results.granted.derived_total],
-            f"表三 （一）予以公开 {results.granted.derived_total} 件",
+            f"{_T3_NAME} {L.T3_GRANTED} {results.granted.derived_total} 件",
         ),
         (
             rf"部分公开{_CLAUSE}{{0,4}}?{_NUMBER}\s*件",
             [results.partially_granted.derived_total],
-            f"表三 （二）部分公开 {results.partially_granted.derived_total} 件",
+            f"{_T3_NAME} {L.T3_PARTIAL_SHORT} {results.partially_granted.derived_total} 件",
         ),
         (
             rf"行政复议(?:案件)?{_CLAUSE}{{0,6}}?{_NUMBER}\s*[件起]",
             [rl.reconsideration.derived_total],
-            f"表四 行政复议总计 {rl.reconsideration.derived_total} 件",
+            f"{_T4_NAME} {L.T4_RECONSIDERATION}{L.TOTAL} {rl.reconsideration.derived_total} 件",
         ),
         (
             rf"行政诉讼(?:案件)?{_CLAUSE}{{0,6}}?{_NUMBER}\s*[件起]",
             [litigation],
-            f"表四 行政诉讼总计 {litigation} 件",
+            f"{_T4_NAME} {L.T4_LITIGATION}{L.TOTAL} {litigation} 件",
         ),
     ]
     for group in ("withheld", "unable_to_provide", "not_processed"):
@@ -195,7 +183,11 @@ def _text_rules(report: Report) -> list[tuple[str, list[int], str]]:
         word = name[3:]
         total = results.group_total(group)
         rules.append(
-            (rf"{word}{_CLAUSE}{{0,4}}?{_NUMBER}\s*件", [total], f"表三 {name} 合计 {total} 件")
+            (
+                rf"{word}{_CLAUSE}{{0,4}}?{_NUMBER}\s*件",
+                [total],
+                f"{_T3_NAME} {name} 合计 {total} 件",
+            )
         )
     return rules
 
@@ -218,7 +210,7 @@ def _text_numbers(report: Report) -> Iterator[Problem]:
             yield Problem(
                 path,
                 label,
-                "文中说未收到政府信息公开申请，而表三 一、本年新收 为 "
+                f"文中说未收到政府信息公开申请，而{_T3_NAME} {L.T3_NEW_SHORT} 为 "
                 f"{report.applications.new_received.derived_total} 件",
                 "warning",
             )
@@ -247,7 +239,7 @@ def review(report: Report) -> list[Problem]:
             Problem(
                 "other_matters",
                 L.SECTION_6,
-                f"表三 （六）其他处理 2.（逾期未缴纳费用）为 {fee_overdue} 件，说明收取过信息处理费，"
+                f"{_T3_NAME} {L.RESULT_GROUPS['other'][0]} 2.（逾期未缴纳费用）为 {fee_overdue} 件，说明收取过信息处理费，"
                 "而本节未提及信息处理费；收取信息处理费的情况应在此报告",
                 "warning",
             )
@@ -274,58 +266,4 @@ def review(report: Report) -> list[Problem]:
                 "warning",
             )
         )
-    return problems
-
-
-# -- comparison with last year's report ----------------------------------------------
-def compare_with_previous(report: Report, previous: Report) -> list[Problem]:
-    """Where this year's report does not follow on from last year's, as warnings.
-
-    Per column of table 三 (and 总计), 二、上年结转 should equal last year's
-    四、结转下年度继续办理; 规章 and 行政规范性文件 现行有效件数 should equal last
-    year's plus 本年制发 minus 本年废止.  Only warnings: a 清理 may explain the
-    latter, and last year's published report may itself have been wrong.
-    """
-    problems: list[Problem] = []
-    if previous.year != report.year - 1:
-        problems.append(
-            Problem(
-                "year",
-                "报告年度",
-                f"用于比对的上年度报告是 {previous.year} 年度的，而本报告是 {report.year} 年度，"
-                f"应与 {report.year - 1} 年度报告比对；以下比对结果可能没有意义",
-                "warning",
-            )
-        )
-    this, last = report.applications.carried_over, previous.applications.carried_forward
-    for key in [*L.APPLICANT_COLUMNS, "total"]:
-        now, before = (
-            (row.derived_total if key == "total" else getattr(row, key)) for row in (this, last)
-        )
-        if now != before:
-            problems.append(
-                Problem(
-                    f"{_T3}.carried_over.{key}",
-                    f"{L.T3_CARRIED_OVER} / {_column_label(key)}",
-                    f"本年度（{report.year}年）{L.T3_CARRIED_OVER} {now} 件，而上年度"
-                    f"（{previous.year}年）报告 {L.T3_CARRIED_FORWARD} {before} 件，两者应相等",
-                    "warning",
-                )
-            )
-    for key, name in (("rules", L.T2_RULES), ("normative_documents", L.T2_NORMATIVE)):
-        row = getattr(report.active_disclosure, key)
-        before = getattr(previous.active_disclosure, key).in_force
-        expected = before + row.issued - row.repealed
-        if row.in_force != expected:
-            problems.append(
-                Problem(
-                    f"active_disclosure.{key}.in_force",
-                    f"{name} / {L.T2_IN_FORCE}",
-                    f"{L.T2_IN_FORCE} {row.in_force}，而按上年度（{previous.year}年）"
-                    f"{L.T2_IN_FORCE} {before} + {L.T2_ISSUED} {row.issued} − "
-                    f"{L.T2_REPEALED} {row.repealed} 应为 {expected}；"
-                    "如本年开展了文件清理（宣布失效等），差额可能由此而来，请核实并在正文中说明",
-                    "warning",
-                )
-            )
     return problems

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from typing import Final
 
+#: What every title ends with: 「{机关}{年度}年政府信息公开工作年度报告」.
+TITLE_SUFFIX: Final = "政府信息公开工作年度报告"
+#: The format a report follows, as gidoc writes it into the document's properties.
+DOCUMENT_SUBJECT: Final = "国办公开办函〔2021〕30号 " + TITLE_SUFFIX
+
 # -- the six sections --------------------------------------------------------
 SECTION_1: Final = "一、总体情况"
 SECTION_2: Final = "二、主动公开政府信息情况"
@@ -18,6 +23,8 @@ SECTION_3: Final = "三、收到和处理政府信息公开申请情况"
 SECTION_4: Final = "四、政府信息公开行政复议、行政诉讼情况"
 SECTION_5: Final = "五、存在的主要问题及改进情况"
 SECTION_6: Final = "六、其他需要报告的事项"
+#: 五 as the 2019 trial format words it (国办公开办函〔2019〕60号).
+SECTION_5_2019: Final = "五、政府信息公开工作存在的主要问题及改进情况"
 SECTIONS: Final = (SECTION_1, SECTION_2, SECTION_3, SECTION_4, SECTION_5, SECTION_6)
 PROBLEMS: Final = "（一）存在的主要问题"
 IMPROVEMENTS: Final = "（二）改进情况"
@@ -75,10 +82,15 @@ APPLICANT_COLUMNS: Final = {
 LEGAL_PERSON_KEYS: Final = tuple(list(APPLICANT_COLUMNS)[1:])
 
 T3_NEW: Final = "一、本年新收政府信息公开申请数量"
+#: 一 and 二 as the balance check names them.
+T3_NEW_SHORT: Final = "一、本年新收"
+T3_CARRIED_OVER_SHORT: Final = "二、上年结转"
 T3_CARRIED_OVER: Final = "二、上年结转政府信息公开申请数量"
 T3_RESULTS: Final = "三、本年度办理结果"
 T3_GRANTED: Final = "（一）予以公开"
-T3_PARTIAL: Final = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+#: （二）部分公开 without its note, as messages name the row.
+T3_PARTIAL_SHORT: Final = "（二）部分公开"
+T3_PARTIAL: Final = T3_PARTIAL_SHORT + "（区分处理的，只计这一情形，不计其他情形）"
 T3_RESULTS_TOTAL: Final = "（七）总计"
 T3_CARRIED_FORWARD: Final = "四、结转下年度继续办理"
 
@@ -147,6 +159,10 @@ CASE_GROUPS: Final = {
     "litigation_direct": T4_DIRECT,
     "litigation_after_reconsideration": T4_AFTER,
 }
+
+# -- the styles of the 落款 (GB/T 9704-2012 terms; the template defines them) -----------
+STYLE_SIGNATURE: Final = "落款"
+STYLE_DATE: Final = "成文日期"
 
 # -- Chinese numbering ---------------------------------------------------------
 _DIGITS: Final = "零一二三四五六七八九"

@@ -31,6 +31,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from gidoc.format import labels as L
+from gidoc.format.tables import RESULT_ROWS
 
 #: Largest count or fee a report can hold; larger numbers are typing mistakes.
 MAX_NUMBER = 10**12
@@ -289,12 +290,16 @@ class Results(_Model):
 
     def rows(self) -> Iterator[tuple[str, ApplicantCounts]]:
         """The 21 result rows in table order, each with its path below ``results``."""
-        yield "granted", self.granted
-        yield "partially_granted", self.partially_granted
-        for group in L.RESULT_GROUPS:
-            items = getattr(self, group)
-            for key in L.RESULT_GROUPS[group][1]:
-                yield f"{group}.{key}", getattr(items, key)
+        for path in RESULT_ROWS:
+            yield path, self.row(path)
+
+    def row(self, path: str) -> ApplicantCounts:
+        """One result row by its path below ``results``: ``withheld.state_secret``."""
+        node: Any = self
+        for part in path.split("."):
+            node = getattr(node, part)
+        assert isinstance(node, ApplicantCounts), path
+        return node
 
     def group_total(self, group: str) -> int:
         """总计 of all numbered items of one result group, e.g. ``withheld``."""
@@ -337,6 +342,20 @@ class Applications(_Model):
         description="本年未办结、结转下年度继续办理的申请件数，按申请人分列",
     )
 
+    def row(self, path: str) -> ApplicantCounts:
+        """A row of numbers of table 三 by its path below ``applications``.
+
+        ``new_received`` or ``results.withheld.state_secret``; （七）总计
+        (``results.total``) is the derived sum.
+        """
+        if path == "results.total":
+            return self.results.derived
+        if path.startswith("results."):
+            return self.results.row(path.removeprefix("results."))
+        node = getattr(self, path)
+        assert isinstance(node, ApplicantCounts), path
+        return node
+
 
 # -- table 二 ------------------------------------------------------------------
 class DocumentCounts(_Model):
@@ -362,7 +381,7 @@ class ActiveDisclosure(_Model):
     normative_documents: DocumentCounts = Field(
         default_factory=DocumentCounts,
         title=L.T2_NORMATIVE,
-        description=f"{L.T2_GROUP_1}：行政规范性文件的制发、废止和现行有效件数",
+        description=f"{L.T2_GROUP_1}：{L.T2_NORMATIVE}的制发、废止和{L.T2_IN_FORCE}",
     )
     administrative_licensing: Count = Field(
         0, title=L.T2_LICENSING, description=f"{L.T2_GROUP_5}：本年作出的行政许可决定数量"
@@ -480,7 +499,7 @@ class Report(_Model):
         None,
         title="标题",
         description="报告标题；不填（null）则按机关名称和年度生成，"
-        "如「牧野区工业和信息化局2025年政府信息公开工作年度报告」",
+        f"如「牧野区工业和信息化局2025年{L.TITLE_SUFFIX}」",
     )
     preamble: Text = Field(
         "",
@@ -528,4 +547,4 @@ class Report(_Model):
     @property
     def display_title(self) -> str:
         """The title as printed: given, or ``{agency}{year}年政府信息公开工作年度报告``."""
-        return self.title or f"{self.agency}{self.year}年政府信息公开工作年度报告"
+        return self.title or f"{self.agency}{self.year}年{L.TITLE_SUFFIX}"

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from gidoc.format import labels as L
 from gidoc.format.models import Report
 
 #: The JSON Schema dialect of the document (pydantic emits draft 2020-12).
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: The identifier of this schema: data format version 1.
 SCHEMA_ID = "urn:gidoc:report-data:1"
-TITLE = "政府信息公开工作年度报告数据（gidoc 数据格式第 1 版）"
+TITLE = f"{L.TITLE_SUFFIX}数据（gidoc 数据格式第 1 版）"
 DESCRIPTION = (
     "gidoc 据此生成《政府信息公开工作年度报告》（国办公开办函〔2021〕30号格式）。"
     "件数填不带引号的整数，不填的为 0；各总计由 gidoc 推算，可不填；"

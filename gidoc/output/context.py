@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from gidoc.format import labels as L
+from gidoc.format import paths
+from gidoc.format import tables as T
 from gidoc.format.models import ApplicantCounts, CaseCounts, DocumentCounts, Report
 
 
@@ -58,15 +60,9 @@ def build_context(report: Report) -> dict[str, Any]:
     """The template context of a valid report."""
     ad = report.active_disclosure
     apps = report.applications
-    results = apps.results
-    result_rows: dict[str, Any] = {
-        "granted": _applicants(results.granted),
-        "partially_granted": _applicants(results.partially_granted),
-        "total": _applicants(results.derived),
-    }
-    for group, (_, items) in L.RESULT_GROUPS.items():
-        rows = getattr(results, group)
-        result_rows[group] = {key: _applicants(getattr(rows, key)) for key in items}
+    table_3: dict[str, Any] = {}
+    for row in T.TABLE_3_ROWS:
+        paths.put(table_3, row.path, _applicants(apps.row(row.path)))
     signature = None
     if report.issuer is not None or report.date is not None:
         signature = {"issuer": report.issuer or report.agency, "date": date_text(report)}
@@ -94,12 +90,7 @@ def build_context(report: Report) -> dict[str, Any]:
             "administrative_coercion": str(ad.administrative_coercion),
             "administrative_fees": fee_text(ad.administrative_fees),
         },
-        "applications": {
-            "new_received": _applicants(apps.new_received),
-            "carried_over": _applicants(apps.carried_over),
-            "results": result_rows,
-            "carried_forward": _applicants(apps.carried_forward),
-        },
+        "applications": table_3,
         "review_and_litigation": {
             key: _cases(getattr(report.review_and_litigation, key)) for key in L.CASE_GROUPS
         },

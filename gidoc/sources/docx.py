@@ -35,6 +35,8 @@ from lxml import etree
 
 from gidoc.errors import InputError, Problem, os_reason
 from gidoc.format import labels as L
+from gidoc.format import paths
+from gidoc.format import tables as T
 from gidoc.sources.load import Loaded
 
 __all__ = ["norm", "read_report"]
@@ -65,11 +67,6 @@ _TAB, _BREAKS, _NO_BREAK_HYPHEN = _w("tab"), (_w("br"), _w("cr")), _w("noBreakHy
 #: The largest XML part read; a real report's document.xml is well below 10 MB.
 _MAX_PART = 256 * 1024 * 1024
 
-#: 2019 wording of 五 (国办公开办函〔2019〕60号, e.g. 上海市 2019).
-SECTION_5_2019 = "五、政府信息公开工作存在的主要问题及改进情况"
-#: What gidoc writes into the document properties (templates/build_template.py).
-_GIDOC_COMMENT = "国办公开办函〔2021〕30号 政府信息公开工作年度报告"
-_TITLE_SUFFIX = "政府信息公开工作年度报告"
 _OLD_FORMAT_HINT = "；旧版 .doc/.wps 文件请先在 Word 或 WPS 中“另存为” .docx"
 
 
@@ -475,12 +472,8 @@ def _own_text(tbl: etree._Element) -> str:
     return "".join(parts)
 
 
-#: Each table: its name, what it is about, and a label only that table holds.
-_TABLES = {
-    "t3": ("表三", L.SECTION_3, "本年新收政府信息公开申请数量"),
-    "t2": ("表二", L.SECTION_2, L.T2_GROUP_1),
-    "t4": ("表四", L.SECTION_4, L.T4_AFTER),
-}
+#: Each table by the key the readers below use.
+_TABLES = {"t2": T.TABLE_2, "t3": T.TABLE_3, "t4": T.TABLE_4}
 
 
 # -- numbers ---------------------------------------------------------------------------
@@ -562,14 +555,6 @@ def _cell_name(table: Table, row_label: str, column: str) -> str:
     return f"{table.name}「{row_label}」行「{column}」列"
 
 
-def _put(data: dict[str, Any], path: str, value: Any) -> None:
-    keys = path.split(".")
-    for key in keys[:-1]:
-        data = data.setdefault(key, {})
-    data[keys[-1]] = value
-
-
-# -- table 二 ------------------------------------------------------------------------
 def _table_2(reader: _Reader, table: Table) -> dict[str, Any]:
     out: dict[str, Any] = {}
     columns = {}
@@ -578,11 +563,9 @@ def _table_2(reader: _Reader, table: Table) -> dict[str, Any]:
         if not found:
             raise reader.fail(f"{table.name}缺少表头「{header}」")
         columns[key] = (found[0].col, header)
-    for key, labels in (
-        ("rules", (L.T2_RULES,)),
-        ("normative_documents", (L.T2_NORMATIVE, "规范性文件")),
-    ):
-        label = labels[0]
+    for key, label in T.DOCUMENT_ROWS.items():
+        # Some reports shorten 行政规范性文件 to 规范性文件.
+        labels = (label, label.removeprefix("行政")) if key == "normative_documents" else (label,)
         found = table.find(*labels)
         if not found:
             if key == "rules":
@@ -606,12 +589,7 @@ def _table_2(reader: _Reader, table: Table) -> dict[str, Any]:
             column: reader.number(table, r, col, f"active_disclosure.{key}.{column}", label, header)
             for column, (col, header) in columns.items()
         }
-    for key, label, header in (
-        ("administrative_licensing", L.T2_LICENSING, L.T2_DECISIONS),
-        ("administrative_penalty", L.T2_PENALTY, L.T2_DECISIONS),
-        ("administrative_coercion", L.T2_COERCION, L.T2_DECISIONS),
-        ("administrative_fees", L.T2_FEES, L.T2_FEES_AMOUNT),
-    ):
+    for key, (label, header) in T.DECISION_ROWS.items():
         found = table.find(label)
         if not found:
             raise reader.fail(f"{table.name}缺少「{label}」行")
@@ -636,23 +614,6 @@ def _one_line(text: str) -> str:
 
 
 # -- table 三 ------------------------------------------------------------------------
-def _table_3_rows() -> list[tuple[str, tuple[str, ...]]]:
-    """Every row of table 三 that holds numbers: its path and its labels, outermost first."""
-    rows: list[tuple[str, tuple[str, ...]]] = [
-        ("new_received", (L.T3_NEW,)),
-        ("carried_over", (L.T3_CARRIED_OVER,)),
-        ("results.granted", (L.T3_RESULTS, L.T3_GRANTED)),
-        ("results.partially_granted", (L.T3_RESULTS, L.T3_PARTIAL)),
-    ]
-    for group, (name, items) in L.RESULT_GROUPS.items():
-        rows += [
-            (f"results.{group}.{key}", (L.T3_RESULTS, name, label)) for key, label in items.items()
-        ]
-    rows.append(("results.total", (L.T3_RESULTS, L.T3_RESULTS_TOTAL)))
-    rows.append(("carried_forward", (L.T3_CARRIED_FORWARD,)))
-    return rows
-
-
 def _table_3(reader: _Reader, table: Table) -> dict[str, Any]:
     first = table.find(L.T3_NEW)
     if not first:
@@ -670,7 +631,8 @@ def _table_3(reader: _Reader, table: Table) -> dict[str, Any]:
     out: dict[str, Any] = {}
     sums = dict.fromkeys(L.APPLICANT_COLUMNS, 0)
     total_row = -1
-    for path, labels in _table_3_rows():
+    for data_row in T.TABLE_3_ROWS:
+        path, labels = data_row.path, data_row.labels
         matches = [r for r, cells in candidates if cells and _same(cells[-1].text, labels[-1])]
         if len(matches) > 1 and len(labels) > 2:
             inner = [
@@ -679,7 +641,7 @@ def _table_3(reader: _Reader, table: Table) -> dict[str, Any]:
                 if any(_same(c.text, labels[-2]) for c in dict(candidates)[r][:-1])
             ]
             matches = inner or matches
-        label = " ".join(labels[1:]) if len(labels) > 1 else labels[0]
+        label = data_row.label
         if not matches:
             if path == "results.total":
                 continue
@@ -706,7 +668,7 @@ def _table_3(reader: _Reader, table: Table) -> dict[str, Any]:
         if path.startswith("results."):
             for key, value in row.items():
                 sums[key] += value
-        _put(out, path, row)
+        paths.put(out, path, row)
     if total_row >= 0:
         for key, (col, header) in columns.items():
             derived = sum(sums.values()) if key == "total" else sums[key]
@@ -754,9 +716,7 @@ def _table_4(reader: _Reader, table: Table) -> dict[str, Any]:
             )
     out: dict[str, Any] = {}
     for group, columns in groups.items():
-        label = L.CASE_GROUPS[group]
-        if group != "reconsideration":
-            label = f"{L.T4_LITIGATION} / {label}"
+        label = T.case_group_label(group)
         row = {}
         for key in L.CASE_COLUMNS:
             col, header = columns[key]
@@ -785,8 +745,8 @@ _CHINESE_DATE = re.compile(
 )
 _DIGIT_OF = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
 _TITLE = (
-    re.compile(rf"(?P<agency>.+?)\s*(?P<year>\d{{4}})\s*年度?\s*{_TITLE_SUFFIX}"),
-    re.compile(rf"(?P<year>\d{{4}})\s*年度?\s*(?P<agency>.+?)\s*{_TITLE_SUFFIX}"),
+    re.compile(rf"(?P<agency>.+?)\s*(?P<year>\d{{4}})\s*年度?\s*{L.TITLE_SUFFIX}"),
+    re.compile(rf"(?P<year>\d{{4}})\s*年度?\s*(?P<agency>.+?)\s*{L.TITLE_SUFFIX}"),
 )
 
 
@@ -831,7 +791,7 @@ def _split_sections(
     found: list[int | None] = []
     start = 0
     for number, heading in enumerate(L.SECTIONS):
-        variants = (heading, SECTION_5_2019) if number == 4 else (heading,)
+        variants = (heading, L.SECTION_5_2019) if number == 4 else (heading,)
         candidates = [
             i
             for i in range(start, len(paras))
@@ -844,7 +804,7 @@ def _split_sections(
             start = chosen + 1
     if all(i is None for i in found):
         raise reader.fail(
-            f"未找到「{L.SECTION_1}」「{L.SECTION_6}」等章节标题，不像一份政府信息公开工作年度报告"
+            f"未找到「{L.SECTION_1}」「{L.SECTION_6}」等章节标题，不像一份{L.TITLE_SUFFIX}"
         )
     bodies: list[list[_Para]] = []
     for number, index in enumerate(found):
@@ -948,16 +908,18 @@ def _signature(reader: _Reader, paras: list[_Para]) -> tuple[list[_Para], str | 
     if body:
         last = body[-1]
         parsed = _date(last.one_line)
-        styled = last.style == "成文日期"
+        styled = last.style == L.STYLE_DATE
         if parsed is not None and (styled or last.right or _indented(last)):
             try:
                 date = datetime.date(*parsed).isoformat()
             except ValueError:
                 raise reader.fail(f"落款日期「{last.one_line}」不是有效的日期") from None
             body.pop()
-            if body and (body[-1].style == "落款" or body[-1].right or _indented(body[-1])):
+            if body and (
+                body[-1].style == L.STYLE_SIGNATURE or body[-1].right or _indented(body[-1])
+            ):
                 issuer = " ".join(body.pop().lines)
-        elif last.style == "落款":
+        elif last.style == L.STYLE_SIGNATURE:
             issuer = " ".join(body.pop().lines)
     return body, issuer, date
 
@@ -996,10 +958,10 @@ def _title(
         agency, year = match["agency"].strip(), int(match["year"])
     else:
         years = re.findall(r"(\d{4})\s*年", title)
-        agency = package.creator if package.description == _GIDOC_COMMENT else ""
+        agency = package.creator if package.description == L.DOCUMENT_SUBJECT else ""
         if not years or not agency:
             raise reader.fail(
-                f"无法从标题「{title}」读出机关名称和年度；标题应形如「XX局2025年{_TITLE_SUFFIX}」"
+                f"无法从标题「{title}」读出机关名称和年度；标题应形如「XX局2025年{L.TITLE_SUFFIX}」"
             )
         year = int(years[-1])
     return title, agency, year, paras[after:]
@@ -1034,7 +996,7 @@ def read_report(path: str | Path) -> Loaded:
     heads, bodies = _split_sections(reader, paras)
     first = next(i for i in heads if i is not None)
     title, agency, year, preamble = _title(reader, package, paras[:first])
-    gidoc_made = {"落款", "成文日期"} <= {s.name for s in package.styles.values()}
+    gidoc_made = {L.STYLE_SIGNATURE, L.STYLE_DATE} <= {s.name for s in package.styles.values()}
     strict = gidoc_made and all(paras[i].heading for i in heads if i is not None)
     for number in (1, 2, 3):
         text = _join(bodies[number])
@@ -1048,7 +1010,7 @@ def read_report(path: str | Path) -> Loaded:
     other, issuer, date = _signature(reader, bodies[5])
 
     data: dict[str, Any] = {"schema_version": 1, "agency": agency, "year": year}
-    if title != f"{agency}{year}年{_TITLE_SUFFIX}":
+    if title != f"{agency}{year}年{L.TITLE_SUFFIX}":
         data["title"] = title
     if _join(preamble):
         data["preamble"] = _join(preamble)
@@ -1070,13 +1032,14 @@ def _find_tables(reader: _Reader, body: etree._Element) -> dict[str, Table]:
     found: dict[str, Table] = {}
     for tbl in body.iter(_TBL):
         text = norm(_own_text(tbl))
-        for key, (name, _, marker) in _TABLES.items():
-            if norm(marker) in text:
+        for key, official in _TABLES.items():
+            if norm(official.marker) in text:
                 if key not in found:
-                    found[key] = Table(name, tbl)
+                    found[key] = Table(official.name, tbl)
                 break
-    for key in ("t2", "t3", "t4"):
-        name, about, marker = _TABLES[key]
+    for key, official in _TABLES.items():
         if key not in found:
-            raise reader.fail(f"未找到{name}（{about[2:]}）：文档中没有含「{marker}」的表格")
+            raise reader.fail(
+                f"未找到{official.name}（{official.section[2:]}）：文档中没有含「{official.marker}」的表格"
+            )
     return found

@@ -21,7 +21,7 @@ import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +29,8 @@ from typing import Any, Final, Literal
 
 from gidoc.errors import InputError, os_reason
 from gidoc.format import labels as L
+from gidoc.format import paths
+from gidoc.format import tables as T
 from gidoc.format.models import Overview, OverviewSection, Report
 from gidoc.output.files import write_atomic
 from gidoc.sources.load import EXCEL_FORMATS, Loaded
@@ -118,7 +120,7 @@ def _cover() -> _Layout:
         COVER,
         widths={"A": 18, "B": 48, "C": 56},
         texts=[
-            _Text("A1", "政府信息公开工作年度报告 数据表（gidoc）", "caption", False),
+            _Text("A1", f"{L.TITLE_SUFFIX} 数据表（gidoc）", "caption", False),
         ],
         merges=["A1:C1", "A8:C8"],
         area="A2:C6",
@@ -142,116 +144,95 @@ def _cover() -> _Layout:
     return sheet
 
 
-def _table_2() -> _Layout:
-    sheet = _Layout(TABLE_2, widths={"A": 22, "B": 18, "C": 18, "D": 18}, area="A1:D14")
-    base = "active_disclosure"
-    for row, group in ((1, L.T2_GROUP_1), (5, L.T2_GROUP_5), (8, L.T2_GROUP_6), (12, L.T2_GROUP_8)):
-        sheet.texts.append(_Text(f"A{row}", group, "group"))
-        sheet.merges.append(f"A{row}:D{row}")
-    sheet.texts.append(_Text("A2", L.T2_ITEM))
-    for index, (key, header) in enumerate(L.DOCUMENT_COLUMNS.items()):
-        sheet.texts.append(_Text(f"{_col(2 + index)}2", header))
-        for row, item in ((3, "rules"), (4, "normative_documents")):
-            sheet.inputs.append(_Input(f"{_col(2 + index)}{row}", f"{base}.{item}.{key}", "count"))
-    sheet.texts += [_Text("A3", L.T2_RULES), _Text("A4", L.T2_NORMATIVE)]
-    for row, header in ((6, L.T2_DECISIONS), (9, L.T2_DECISIONS), (13, L.T2_FEES_AMOUNT)):
-        sheet.texts += [_Text(f"A{row}", L.T2_ITEM), _Text(f"B{row}", header)]
-        sheet.merges.append(f"B{row}:D{row}")
-    singles: tuple[tuple[int, str, str, Kind], ...] = (
-        (7, "administrative_licensing", L.T2_LICENSING, "count"),
-        (10, "administrative_penalty", L.T2_PENALTY, "count"),
-        (11, "administrative_coercion", L.T2_COERCION, "count"),
-        (14, "administrative_fees", L.T2_FEES, "fee"),
+def _coord(row: int, col: int) -> str:
+    """The sheet cell of a 0-based grid position: the tables start at A1."""
+    return f"{_col(col + 1)}{row + 1}"
+
+
+def _span(cell: T.GridCell) -> str:
+    return (
+        f"{_coord(cell.row, cell.col)}:{_coord(cell.row + cell.rows - 1, cell.col + cell.cols - 1)}"
     )
-    for row, key, label, kind in singles:
-        # The official template sets only 行政事业性收费 flush left.
-        sheet.texts.append(_Text(f"A{row}", label, "label_left" if kind == "fee" else "label"))
-        sheet.inputs.append(_Input(f"B{row}", f"{base}.{key}", kind))
-        sheet.merges.append(f"B{row}:D{row}")
+
+
+def _grid(sheet: _Layout, official: T.OfficialTable) -> None:
+    """Lay an official table out cell for cell: its labels, merges and input cells.
+
+    Derived values (totals) get no input cell; each sheet adds their formulas.
+    """
+    sheet.area = f"A1:{_coord(official.height - 1, official.width - 1)}"
+    for cell in official.cells:
+        if cell.rows > 1 or cell.cols > 1:
+            sheet.merges.append(_span(cell))
+        if cell.is_value:
+            if not cell.derived:
+                kind: Kind = "fee" if cell.path == FEE_PATH else "count"
+                sheet.inputs.append(_Input(_coord(cell.row, cell.col), cell.path, kind))
+            continue
+        role: Role = "label_left" if cell.role == "label" and cell.align == "left" else "label"
+        if cell.role in ("group", "note"):
+            role = cell.role
+        sheet.texts.append(_Text(_coord(cell.row, cell.col), cell.text, role))
+
+
+#: The one value of the form that is a fee (万元, decimals), not a count.
+FEE_PATH: Final = "active_disclosure.administrative_fees"
+
+
+def _table_2() -> _Layout:
+    sheet = _Layout(TABLE_2, widths={"A": 22, "B": 18, "C": 18, "D": 18})
+    _grid(sheet, T.TABLE_2)
     return sheet
 
 
-#: Table 三's data columns, D..J: the six applicant columns, then 总计.
-_T3_KEYS: Final = (*L.APPLICANT_COLUMNS, "total")
-_T3_FIRST_ROW: Final = 4
+def _value_cells(official: T.OfficialTable) -> dict[str, T.GridCell]:
+    return {cell.path: cell for cell in official.value_cells()}
 
 
-def _t3_rows() -> Iterator[tuple[int, str]]:
-    """(row, path below ``applications``) of every input row of table 三."""
-    yield 4, "new_received"
-    yield 5, "carried_over"
-    row = 6
-    yield row, "results.granted"
-    yield row + 1, "results.partially_granted"
-    row += 2
-    for group, (_, items) in L.RESULT_GROUPS.items():
-        for key in items:
-            yield row, f"results.{group}.{key}"
-            row += 1
-    yield 28, "carried_forward"
-
-
-_T3_RESULTS_TOTAL_ROW: Final = 27
-_T3_CHECK_ROW: Final = 29
+#: Table 三's rows below its header, and the form's own check row under the table.
+_T3_CHECK_ROW: Final = T.TABLE_3.height + 1
 
 
 def _table_3() -> _Layout:
-    last, check = _T3_RESULTS_TOTAL_ROW, _T3_CHECK_ROW
+    check = _T3_CHECK_ROW
     sheet = _Layout(
         TABLE_3,
         widths={"A": 9, "B": 14, "C": 42, **{_col(4 + i): 11 for i in range(7)}},
-        area=f"A1:J{check}",
-        freeze="D4",
+        freeze=_coord(T.TABLE_3.header_rows, 3),
         landscape=True,
         heights={1: 30, 2: 22, 3: 30},
     )
-    t = sheet.texts
-    t.append(_Text("A1", L.T3_NOTE, "note"))
-    t.append(_Text("D1", L.T3_APPLICANTS))
-    t.append(_Text("D2", L.APPLICANT_COLUMNS["natural_person"]))
-    t.append(_Text("E2", L.T3_LEGAL_PERSONS))
-    t.append(_Text("J2", L.TOTAL))
-    for index, key in enumerate(L.LEGAL_PERSON_KEYS):
-        t.append(_Text(f"{_col(5 + index)}3", L.APPLICANT_COLUMNS[key]))
-    sheet.merges += ["A1:C3", "D1:J1", "D2:D3", "E2:I2", "J2:J3"]
-
-    t.append(_Text("A4", L.T3_NEW))
-    t.append(_Text("A5", L.T3_CARRIED_OVER))
-    t.append(_Text("A6", L.T3_RESULTS))
-    t.append(_Text("B6", L.T3_GRANTED))
-    t.append(_Text("B7", L.T3_PARTIAL))
-    sheet.merges += ["A4:C4", "A5:C5", f"A6:A{last}", "B6:C6", "B7:C7"]
-    row = 8
-    for _, (name, items) in L.RESULT_GROUPS.items():
-        t.append(_Text(f"B{row}", name))
-        sheet.merges.append(f"B{row}:B{row + len(items) - 1}")
-        for item in items.values():
-            t.append(_Text(f"C{row}", item, "label_left"))
-            row += 1
-    assert row == last
-    t.append(_Text(f"B{last}", L.T3_RESULTS_TOTAL))
-    t.append(_Text("A28", L.T3_CARRIED_FORWARD))
+    _grid(sheet, T.TABLE_3)
+    sheet.area = f"A1:J{check}"
     # The check row is the form's own, not the report's: not checked, so rewording it is safe.
-    t.append(_Text(f"A{check}", CHECK_LABEL, "check", False))
-    sheet.merges += [f"B{last}:C{last}", "A28:C28", f"A{check}:C{check}"]
-
+    sheet.texts.append(_Text(f"A{check}", CHECK_LABEL, "check", False))
+    sheet.merges.append(f"A{check}:C{check}")
+    cells = _value_cells(T.TABLE_3)
     base = "applications"
-    for row, path in _t3_rows():
-        for index, key in enumerate(_T3_KEYS):
-            coord = f"{_col(4 + index)}{row}"
-            if key == "total":
-                sheet.formulas[coord] = f"=SUM(D{row}:I{row})"
-                sheet.locations[f"{base}.{path}.total"] = coord
-            else:
-                sheet.inputs.append(_Input(coord, f"{base}.{path}.{key}", "count"))
-    for index, key in enumerate(_T3_KEYS):
-        c = _col(4 + index)
+    results = [row.path for row in T.TABLE_3_ROWS if row.path.startswith("results.")]
+
+    def at(row: str, key: str) -> str:
+        cell = cells[f"{base}.{row}.{key}"]
+        return _coord(cell.row, cell.col)
+
+    keys = [column.key for column in T.TABLE_3_COLUMNS]
+    for row in T.TABLE_3_ROWS:
+        if row.derived:
+            continue
+        total = at(row.path, "total")
+        sheet.formulas[total] = f"=SUM({at(row.path, keys[0])}:{at(row.path, keys[-2])})"
+        sheet.locations[f"{base}.{row.path}.total"] = total
+    for key in keys:
+        c = at("results.total", key)
         # （七）总计 sums the 21 result rows of its own column, 总计 column included.
-        sheet.formulas[f"{c}{last}"] = f"=SUM({c}6:{c}{last - 1})"
-        sheet.locations[f"{base}.results.total.{key}"] = f"{c}{last}"
-        sheet.formulas[f"{c}{check}"] = f'=IF({c}4+{c}5={c}{last}+{c}28,"{OK_MARK}","{BAD_MARK}")'
-        # gidoc.checks names a broken balance by column as ``applications.*.<key>``.
-        sheet.locations[f"{base}.*.{key}"] = f"{c}{check}"
+        sheet.formulas[c] = f"=SUM({at(results[0], key)}:{at(results[-2], key)})"
+        sheet.locations[f"{base}.results.total.{key}"] = c
+        new, old = at("new_received", key), at("carried_over", key)
+        forward = at("carried_forward", key)
+        mark = f"{c[0]}{check}"
+        sheet.formulas[mark] = f'=IF({new}+{old}={c}+{forward},"{OK_MARK}","{BAD_MARK}")'
+        # gidoc.checking.rules names a broken balance by column as ``applications.*.<key>``.
+        sheet.locations[f"{base}.*.{key}"] = mark
     return sheet
 
 
@@ -259,34 +240,17 @@ def _table_4() -> _Layout:
     sheet = _Layout(
         TABLE_4,
         widths={_col(i): 10 for i in range(1, 16)},
-        area="A1:O4",
         landscape=True,
         heights={1: 22, 2: 22, 3: 22, 4: 22},
     )
-    t = sheet.texts
-    t += [_Text("A1", L.T4_RECONSIDERATION), _Text("F1", L.T4_LITIGATION)]
-    sheet.merges += ["A1:E1", "F1:O1"]
-    headers = [*L.CASE_COLUMNS.values(), L.TOTAL]
-    for index, header in enumerate(headers):
-        t.append(_Text(f"{_col(1 + index)}2", header))
-        sheet.merges.append(f"{_col(1 + index)}2:{_col(1 + index)}3")
-    t += [
-        _Text("F2", L.CASE_GROUPS["litigation_direct"]),
-        _Text("K2", L.CASE_GROUPS["litigation_after_reconsideration"]),
-    ]
-    sheet.merges += ["F2:J2", "K2:O2"]
-    for offset in (6, 11):
-        for index, header in enumerate(headers):
-            t.append(_Text(f"{_col(offset + index)}3", header))
-    for number, group in enumerate(L.CASE_GROUPS):
-        first = 1 + 5 * number
-        for index, key in enumerate(L.CASE_COLUMNS):
-            sheet.inputs.append(
-                _Input(f"{_col(first + index)}4", f"review_and_litigation.{group}.{key}", "count")
-            )
-        total = f"{_col(first + 4)}4"
-        sheet.formulas[total] = f"=SUM({_col(first)}4:{_col(first + 3)}4)"
-        sheet.locations[f"review_and_litigation.{group}.total"] = total
+    _grid(sheet, T.TABLE_4)
+    cells = _value_cells(T.TABLE_4)
+    for group in L.CASE_GROUPS:
+        prefix = f"review_and_litigation.{group}"
+        first, last = cells[f"{prefix}.upheld"], cells[f"{prefix}.pending"]
+        total = _coord(cells[f"{prefix}.total"].row, cells[f"{prefix}.total"].col)
+        sheet.formulas[total] = f"=SUM({_coord(first.row, first.col)}:{_coord(last.row, last.col)})"
+        sheet.locations[f"{prefix}.total"] = total
     return sheet
 
 
@@ -318,13 +282,13 @@ def _texts(sections: int) -> _Layout:
             str(fields["preamble"].title),
             "preamble",
             "text",
-            "可留空；标题下、“一、总体情况”前的说明（编制依据、统计期限、联系方式等）",
+            f"可留空；标题下、“{L.SECTION_1}”前的说明（编制依据、统计期限、联系方式等）",
         ),
         (
             f"{L.SECTION_1} / {Overview.model_fields['summary'].title}",
             "overview.summary",
             "text",
-            "一、总体情况的开头段落",
+            f"{L.SECTION_1}的开头段落",
         ),
     ]
     for number in range(1, sections + 1):
@@ -362,28 +326,9 @@ def _layouts(sections: int) -> list[_Layout]:
 
 
 # -- writing ---------------------------------------------------------------------
-_MISSING: Final = object()
-
-
-def _get(data: Mapping[str, Any], path: str) -> Any:
-    """The value at a data path (``overview.sections[0].body``), or ``_MISSING``."""
-    node: Any = data
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
-        if part.startswith("["):
-            index = int(part[1:-1])
-            if not isinstance(node, list) or index >= len(node):
-                return _MISSING
-            node = node[index]
-        elif isinstance(node, Mapping) and part in node:
-            node = node[part]
-        else:
-            return _MISSING
-    return node
-
-
 def _cell_value(kind: Kind, value: Any) -> Any:
     """What to put in an input cell for a data value (data is expected to be valid)."""
-    if value is _MISSING or value is None:
+    if value is paths.MISSING or value is None:
         return 0 if kind in ("count", "fee") else None
     if isinstance(value, Decimal):
         # Excel holds doubles; a fee of up to 15 significant digits survives the trip exactly.
@@ -405,7 +350,7 @@ def write_form(path: Path, data: Mapping[str, Any] | None = None) -> None:
 
     path = Path(path)
     data = data or {}
-    sections = _get(data, "overview.sections")
+    sections = paths.get(data, "overview.sections")
     # Sections are numbered （一）…（九十九）; a report never comes near that.
     count = min(len(sections), MAX_SECTION_ROWS) if isinstance(sections, list) else 0
     workbook = Workbook()
@@ -486,7 +431,7 @@ def _draw(ws: Any, layout: _Layout, data: Mapping[str, Any]) -> None:
     unlocked = Protection(locked=False)
     for item in layout.inputs:
         cell = ws[item.coord]
-        value = _cell_value(item.kind, _get(data, item.path))
+        value = _cell_value(item.kind, paths.get(data, item.path))
         if isinstance(value, str):
             value = _xml_text(value)
         cell.value = value
@@ -724,8 +669,8 @@ class _Reader:
                 self._sections.setdefault(number, {})[key] = (value, where)
                 continue
             self.locations[item.path] = where
-            if value is not _MISSING:
-                _put(self.data, item.path, value)
+            if value is not paths.MISSING:
+                paths.put(self.data, item.path, value)
         for path, coord in layout.locations.items():
             self.locations[path] = f"{layout.name}!{coord}"
         if layout.name == TEXTS:
@@ -762,23 +707,14 @@ class _Reader:
             cells = self._sections[number]
             heading, heading_at = cells["heading"]
             body, body_at = cells["body"]
-            if heading is _MISSING and not body.strip():
+            if heading is paths.MISSING and not body.strip():
                 continue
             index = len(sections)
-            sections.append({"heading": "" if heading is _MISSING else heading, "body": body})
+            sections.append({"heading": "" if heading is paths.MISSING else heading, "body": body})
             self.locations[f"overview.sections[{index}]"] = heading_at
             self.locations[f"overview.sections[{index}].heading"] = heading_at
             self.locations[f"overview.sections[{index}].body"] = body_at
         overview["sections"] = sections
-
-
-def _put(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set ``value`` at a dotted path, making the objects on the way."""
-    *parents, last = path.split(".")
-    node = data
-    for part in parents:
-        node = node.setdefault(part, {})
-    node[last] = value
 
 
 def _is_blank(value: Any) -> bool:
@@ -806,12 +742,12 @@ def _as_text(value: Any) -> str:
 
 
 def _convert(kind: Kind, value: Any) -> Any:
-    """A cell value as the data format wants it; ``_MISSING`` for an empty cell left out."""
+    """A cell value as the data format wants it; ``paths.MISSING`` for an empty cell left out."""
     if kind in ("count", "year"):
-        return _MISSING if _is_blank(value) else _number(value)
+        return paths.MISSING if _is_blank(value) else _number(value)
     if kind == "fee":
         if _is_blank(value):
-            return _MISSING
+            return paths.MISSING
         value = _number(value)
         if isinstance(value, bool):
             return value
@@ -823,11 +759,11 @@ def _convert(kind: Kind, value: Any) -> Any:
         return value
     if kind == "date":
         if _is_blank(value):
-            return _MISSING
+            return paths.MISSING
         if isinstance(value, datetime.datetime):
             return value.date()
         return value.strip() if isinstance(value, str) else value
     if kind == "text":
         return "" if value is None else _as_text(value)
     # line and required_text: an empty cell is a missing value, so validation asks for it.
-    return _MISSING if _is_blank(value) else _as_text(value)
+    return paths.MISSING if _is_blank(value) else _as_text(value)

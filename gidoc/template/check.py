@@ -27,6 +27,7 @@ from lxml import etree
 
 from gidoc.checking.validate import validate
 from gidoc.errors import GidocError, Problem
+from gidoc.format import tables as T
 from gidoc.output.context import build_context
 from gidoc.output.docx import ReportTemplate, environment
 from gidoc.resources import default_template_bytes
@@ -42,12 +43,6 @@ _DOCXTPL_PREFIX = re.compile(r"^(\{[{%#])(p|tr|tc|r)\s")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _OPENERS = {"for": "endfor", "if": "endif", "with": "endwith", "filter": "endfilter"}
 _UNSUPPORTED = ("include", "import", "from", "extends", "macro", "call", "block", "raw")
-#: Official tables of the default template, by the text that identifies each.
-_TABLES = {
-    "表二": "第二十条第（一）项",
-    "表三": "本年新收政府信息公开申请数量",
-    "表四": "复议后起诉",
-}
 
 
 @dataclass
@@ -346,9 +341,9 @@ def _official_tables(document: bytes) -> dict[str, list[Cell]]:
     found: dict[str, list[Cell]] = {}
     for table in root.iter(_w("tbl")):
         text = re.sub(r"\s+", "", _text(table))
-        for name, marker in _TABLES.items():
-            if marker in text and name not in found:
-                found[name] = Table(name, table).cells
+        for official in T.TABLES:
+            if official.marker in text and official.name not in found:
+                found[official.name] = Table(official.name, table).cells
                 break
     return found
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from gidoc.checking.validate import describe_path, validate
 from gidoc.format import labels as L
+from gidoc.format import paths
+from gidoc.format import tables as T
 from gidoc.output.context import build_context
 
 #: Meanings of the context names that are not data fields.
@@ -74,16 +76,14 @@ def example_data() -> dict[str, Any]:
     def row() -> dict[str, int]:
         return {key: next(counter) for key in L.APPLICANT_COLUMNS}
 
-    results: dict[str, Any] = {"granted": row(), "partially_granted": row()}
-    for group, (_, items) in L.RESULT_GROUPS.items():
-        results[group] = {key: row() for key in items}
+    results: dict[str, Any] = {}
+    for path in T.RESULT_ROWS:
+        paths.put(results, path, row())
     forward = row()
     done = dict.fromkeys(L.APPLICANT_COLUMNS, 0)
-    for value in [results["granted"], results["partially_granted"]] + [
-        r for g in L.RESULT_GROUPS for r in results[g].values()
-    ]:
+    for path in T.RESULT_ROWS:
         for key in done:
-            done[key] += value[key]
+            done[key] += paths.get(results, path)[key]
     old = {key: index + 1 for index, key in enumerate(L.APPLICANT_COLUMNS)}
     new = {key: done[key] + forward[key] - old[key] for key in L.APPLICANT_COLUMNS}
     return {
