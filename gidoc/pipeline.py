@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gidoc.checking.validate import Checked, check_file
+from gidoc.checking.validate import Checked, check
 from gidoc.errors import (
     GidocError,
     InputError,
@@ -25,7 +25,9 @@ from gidoc.output.context import build_context
 from gidoc.output.docx import ReportTemplate
 from gidoc.output.files import output_paths, write_atomic
 from gidoc.output.pdf import ConversionError, Progress, convert
-from gidoc.sources.load import EXCEL_FORMATS, Loaded
+from gidoc.sources.files import EXCEL_FORMATS
+from gidoc.sources.load import load_located
+from gidoc.sources.loaded import Loaded
 
 
 @dataclass
@@ -49,6 +51,18 @@ class PdfFailed(ConversionError):
     def __init__(self, error: ConversionError, rendered: list[Rendered]) -> None:
         super().__init__(str(error))
         self.rendered = rendered
+
+
+def check_file(path: str | Path) -> Checked:
+    """Load a data file and check it; raises InputError if it cannot be read.
+
+    Problems the reader itself found (e.g. a blank written as "—" in a .docx)
+    come first, as warnings.
+    """
+    loaded = load_located(path)
+    checked = check(loaded.data, str(path), loaded.locations)
+    checked.problems[:0] = loaded.warnings
+    return checked
 
 
 def check_files(paths: Sequence[str | Path]) -> list[Checked]:

@@ -15,7 +15,6 @@ import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -24,7 +23,6 @@ from pydantic_core import ErrorDetails
 from gidoc.checking import rules as checks
 from gidoc.errors import Problem, ReportValidationError, printable
 from gidoc.format.models import FEE_PLACES, MAX_NUMBER, Report
-from gidoc.sources import load as loader
 
 
 @dataclass
@@ -74,18 +72,6 @@ def check(
             for p in problems
         ]
     return Checked(source, report, problems)
-
-
-def check_file(path: str | Path) -> Checked:
-    """Load a data file and check it; raises InputError if it cannot be read.
-
-    Problems the reader itself found (e.g. a blank written as "—" in a .docx)
-    come first, as warnings.
-    """
-    loaded = loader.load_located(path)
-    checked = check(loaded.data, str(path), loaded.locations)
-    checked.problems[:0] = loaded.warnings
-    return checked
 
 
 def validate(data: Mapping[str, Any], source: str = "<data>") -> Report:

@@ -24,8 +24,9 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from gidoc.errors import TemplateError, os_reason
+from gidoc.errors import TemplateError
 from gidoc.resources import DEFAULT_TEMPLATE, default_template_bytes
+from gidoc.sources.files import read_bytes
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 #: Characters in a value that docxtpl turns into breaks or tabs (resolve_listing is slow).
@@ -250,14 +251,7 @@ def _check_tags_closed(template: str, part: str, xml: str) -> None:
 
 
 def _read_template(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TemplateError(f"模板 {path}：文件不存在") from None
-    except IsADirectoryError:
-        raise TemplateError(f"模板 {path}：这是一个文件夹，不是 Word 文档") from None
-    except OSError as exc:
-        raise TemplateError(f"模板 {path}：无法读取（{os_reason(exc)}）") from None
+    data = read_bytes(path, "Word 文档", label=f"模板 {path}", error=TemplateError)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():

@@ -27,13 +27,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from gidoc.errors import InputError, os_reason
+from gidoc.errors import InputError
 from gidoc.format import labels as L
 from gidoc.format import paths
 from gidoc.format import tables as T
 from gidoc.format.models import Overview, OverviewSection, Report
 from gidoc.output.files import write_atomic
-from gidoc.sources.load import EXCEL_FORMATS, Loaded
+from gidoc.sources.files import EXCEL_FORMATS, Source, source_bytes
+from gidoc.sources.loaded import Loaded
 
 #: File name endings read as an Excel form.
 EXCEL_SUFFIXES: Final = EXCEL_FORMATS
@@ -578,7 +579,7 @@ def _check_row_colours(ws: Any) -> None:
 
 
 # -- reading ---------------------------------------------------------------------
-def read_form(path: Path) -> Loaded:
+def read_form(source: Source, name: str | None = None) -> Loaded:
     """Read a filled-in form back as report data, with the cell of every field.
 
     Only input cells are read, never a formula cell: gidoc derives the totals.
@@ -588,15 +589,17 @@ def read_form(path: Path) -> Loaded:
     and the column-check paths ``applications.*.<column>``, to its cell as
     Excel shows it (``表三!D4``).
 
+    ``source`` is the workbook's bytes, a binary stream, or a path; ``name`` is
+    how messages name it (by default the path, or ``<Excel 表格>``).
     Raises :class:`~gidoc.errors.InputError` for a file that is not an .xlsx
     workbook, a missing sheet, or a label cell that was changed.
     """
-    path = Path(path)
-    workbook = _open(path)
-    for name in SHEETS:
-        if name not in workbook.sheetnames:
+    raw, shown = source_bytes(source, name, "Excel 表格")
+    workbook = _open(raw, shown)
+    for sheet in SHEETS:
+        if sheet not in workbook.sheetnames:
             raise InputError(
-                f"{path}：缺少工作表「{name}」；{_INIT_HINT}，请勿删除或重命名其中的工作表"
+                f"{shown}：缺少工作表「{sheet}」；{_INIT_HINT}，请勿删除或重命名其中的工作表"
             )
     text_sheet = workbook[TEXTS]
     sections = 0
@@ -606,30 +609,20 @@ def read_form(path: Path) -> Loaded:
         == _section_labels(sections + 1)[0]
     ):
         sections += 1
-    reader = _Reader(path, workbook)
+    reader = _Reader(shown, raw, workbook)
     for layout in _layouts(sections):
         reader.read(layout)
     return Loaded(reader.data, reader.locations)
 
 
-def _open(path: Path) -> Any:
+def _open(raw: bytes, name: str) -> Any:
     """The workbook with its formulas (not their cached values), or one clear InputError."""
     from openpyxl import load_workbook
 
-    if path.is_dir():
-        raise InputError(f"{path}：这是一个文件夹，不是 Excel 表格")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}：文件不存在") from None
-    except PermissionError:
-        raise InputError(f"{path}：没有读取权限") from None
-    except OSError as exc:
-        raise InputError(f"{path}：无法读取（{os_reason(exc)}）") from None
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         # An OLE container: an old .xls, or an .xlsx encrypted with an opening password.
         raise InputError(
-            f"{path}：这是旧版 .xls 格式，或设置了打开密码的表格；"
+            f"{name}：这是旧版 .xls 格式，或设置了打开密码的表格；"
             "请在 Excel/WPS 中取消打开密码，另存为 .xlsx 后再试"
         )
     try:
@@ -639,7 +632,7 @@ def _open(path: Path) -> Any:
             return load_workbook(io.BytesIO(raw), data_only=False)
     except Exception:  # a damaged file breaks openpyxl in many ways, all meaning the same
         raise InputError(
-            f"{path}：不是有效的 Excel 工作簿（.xlsx），文件可能已损坏；"
+            f"{name}：不是有效的 Excel 工作簿（.xlsx），文件可能已损坏；"
             "请确认它能在 Excel/WPS 中打开，并另存为 .xlsx"
         ) from None
 
@@ -647,8 +640,9 @@ def _open(path: Path) -> Any:
 class _Reader:
     """Collects data and locations from the sheets of one workbook."""
 
-    def __init__(self, path: Path, workbook: Any) -> None:
-        self.path = path
+    def __init__(self, name: str, raw: bytes, workbook: Any) -> None:
+        self.name = name
+        self.raw = raw
         self.workbook = workbook
         self.data: dict[str, Any] = {}
         self.locations: dict[str, str] = {}
@@ -681,7 +675,7 @@ class _Reader:
         if not isinstance(found, str) or found.strip() != text.text:
             shown = "空白" if found is None else f"「{found}」"
             raise InputError(
-                f"{self.path}：工作表「{ws.title}」的 {text.coord} 应为「{text.text}」，"
+                f"{self.name}：工作表「{ws.title}」的 {text.coord} 应为「{text.text}」，"
                 f"实际为{shown}；表格的行列和标签不能改动，{_INIT_HINT}，请重新生成后再填写"
             )
 
@@ -695,7 +689,7 @@ class _Reader:
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self._cached = load_workbook(io.BytesIO(self.path.read_bytes()), data_only=True)
+                self._cached = load_workbook(io.BytesIO(self.raw), data_only=True)
         cached = self._cached[ws.title][coord].value
         return str(cell.value) if cached is None else cached
 

@@ -1,4 +1,4 @@
-"""Read a data file into plain Python data: JSON or YAML, chosen by file extension.
+"""Read a data source into plain Python data: JSON or YAML here, other kinds by their readers.
 
 Numbers with a fraction are read as :class:`decimal.Decimal` from their text, so
 a fee written ``24252.311082`` keeps exactly those digits.  Duplicate keys are
@@ -9,89 +9,85 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
-from gidoc.errors import InputError, Problem, os_reason, printable
+from gidoc.errors import InputError, printable
+from gidoc.sources.files import EXCEL_FORMATS, FORMATS, REPORT_FORMAT, Source, source_bytes
+from gidoc.sources.loaded import Loaded
 
-#: Extensions this module reads, mapped to the format's name.
-FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
-#: Excel forms, read by :mod:`gidoc.excel`.
-EXCEL_FORMATS = (".xlsx", ".xlsm")
-#: A finished report, read back by :mod:`gidoc.extract`.
-REPORT_FORMAT = ".docx"
-
-
-@dataclass
-class Loaded:
-    """What a reader got out of a data source.
-
-    ``data`` has the shape of the data format; ``locations`` maps JSON paths to
-    where each value sits in the source when that is not the path itself
-    (``表三!F9`` for an Excel form); ``warnings`` are what the reader noticed.
-    """
-
-    data: dict[str, Any]
-    locations: dict[str, str] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
+__all__ = [
+    "EXCEL_FORMATS",
+    "FORMATS",
+    "REPORT_FORMAT",
+    "Loaded",
+    "load",
+    "load_bytes",
+    "load_located",
+]
 
 
-def load_located(path: str | Path) -> Loaded:
-    """Read any supported source: JSON and YAML here, Excel forms by :mod:`gidoc.excel`,
-    finished reports (.docx) by :mod:`gidoc.extract`.
+def load_located(source: Source, name: str | None = None, format: str | None = None) -> Loaded:
+    """Read any supported source: JSON and YAML here, Excel forms by :mod:`gidoc.sources.excel`,
+    finished reports (.docx) by :mod:`gidoc.sources.docx`.
 
-    Problems found later in an Excel form or a report name the cell (``表三!F9``).  Raises
-    :class:`InputError` with one clear line for a missing file, a folder, an
-    unknown extension, text that is not UTF-8, or a JSON/YAML syntax error
+    ``source`` is a path, or the bytes or a binary stream of a file; ``name`` is
+    how messages name it (by default the path), and its extension decides the
+    format unless ``format`` (an extension such as ``".yaml"``) is given.
+    Problems found later in an Excel form or a report name the cell (``表三!F9``).
+    Raises :class:`InputError` with one clear line for a missing file, a folder,
+    an unknown extension, text that is not UTF-8, or a JSON/YAML syntax error
     (with line and column).
     """
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path}：这是一个文件夹，不是数据文件")
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_FORMATS:
+    if isinstance(source, str | Path):
+        shown = str(source) if name is None else name
+        if Path(source).is_dir():
+            raise InputError(f"{shown}：这是一个文件夹，不是数据文件")
+        given = Path(source).suffix
+    else:
+        shown = "<数据文件>" if name is None else name
+        given = PurePath(shown).suffix
+    if format is not None:
+        given = format if format.startswith(".") else f".{format}"
+    kind = given.lower()
+    if kind in EXCEL_FORMATS:
+        # Deferred: openpyxl and lxml are a cost only those files should pay.
         from gidoc.sources import excel
 
-        return excel.read_form(path)
-    if suffix == REPORT_FORMAT:
-        from gidoc.sources import docx as extract
+        return excel.read_form(source, shown)
+    if kind == REPORT_FORMAT:
+        from gidoc.sources import docx
 
-        return extract.read_report(path)
-    kind = FORMATS.get(suffix)
-    if kind is None:
+        return docx.read_report(source, shown)
+    if kind not in FORMATS:
         allowed = "、".join([*FORMATS, *EXCEL_FORMATS, REPORT_FORMAT])
-        raise InputError(f"{path}：不支持的文件类型「{path.suffix}」，数据文件应为 {allowed}")
-    text = _read_text(path)
-    data = _parse_json(path, text) if kind == "JSON" else _parse_yaml(path, text)
+        raise InputError(f"{shown}：不支持的文件类型「{given}」，数据文件应为 {allowed}")
+    raw, shown = source_bytes(source, shown, "数据文件")
+    text = _decode(shown, raw)
+    data = _parse_json(shown, text) if FORMATS[kind] == "JSON" else _parse_yaml(shown, text)
     if not isinstance(data, dict):
-        raise InputError(f"{path}：最外层应为一个对象（{{ … }}），即报告的各个字段")
+        raise InputError(f"{shown}：最外层应为一个对象（{{ … }}），即报告的各个字段")
     return Loaded(data)
 
 
-def load(path: str | Path) -> dict[str, Any]:
-    """Read a report data file (JSON, YAML or an Excel form) and return its data."""
-    return load_located(path).data
+def load_bytes(data: bytes, name: str) -> Loaded:
+    """Read a source given as bytes; the extension of ``name`` decides its format."""
+    return load_located(data, name)
 
 
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}：文件不存在") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}：这是一个文件夹，不是数据文件") from None
-    except PermissionError:
-        raise InputError(f"{path}：没有读取权限") from None
-    except OSError as exc:
-        raise InputError(f"{path}：无法读取（{os_reason(exc)}）") from None
+def load(source: Source, name: str | None = None) -> dict[str, Any]:
+    """Read a report data file (JSON, YAML, an Excel form or a report .docx) and return its data."""
+    return load_located(source, name).data
+
+
+def _decode(name: str, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"{path}：第 {line} 行不是 UTF-8 编码的文字；请在编辑器中以 UTF-8 编码另存此文件"
+            f"{name}：第 {line} 行不是 UTF-8 编码的文字；请在编辑器中以 UTF-8 编码另存此文件"
         ) from None
 
 
@@ -134,7 +130,7 @@ class _DuplicateKey(ValueError):
         self.key = key
 
 
-def _parse_json(path: Path, text: str) -> Any:
+def _parse_json(name: str, text: str) -> Any:
     try:
         return json.loads(
             text,
@@ -144,12 +140,12 @@ def _parse_json(path: Path, text: str) -> Any:
         )
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{path}：第 {exc.lineno} 行第 {exc.colno} 列 JSON 语法错误（{_json_reason(exc.msg)}）"
+            f"{name}：第 {exc.lineno} 行第 {exc.colno} 列 JSON 语法错误（{_json_reason(exc.msg)}）"
         ) from None
     except _DuplicateKey as exc:
-        raise InputError(f"{path}：字段「{printable(exc.key)}」在同一处出现了两次") from None
+        raise InputError(f"{name}：字段「{printable(exc.key)}」在同一处出现了两次") from None
     except ValueError as exc:
-        raise InputError(f"{path}：{exc}") from None
+        raise InputError(f"{name}：{exc}") from None
 
 
 def _reject_constant(name: str) -> Any:
@@ -220,7 +216,7 @@ def _construct_mapping(loader: Any, node: Any) -> dict[Any, Any]:
     return result
 
 
-def _parse_yaml(path: Path, text: str) -> Any:
+def _parse_yaml(name: str, text: str) -> Any:
     import yaml
 
     loader = _yaml_loader()
@@ -230,6 +226,6 @@ def _parse_yaml(path: Path, text: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列 " if mark else ""
         reason = _yaml_reason(exc.problem or exc.context or "")
-        raise InputError(f"{path}：{where}YAML 格式错误（{reason}）") from None
+        raise InputError(f"{name}：{where}YAML 格式错误（{reason}）") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}：YAML 语法错误（{exc}）") from None
+        raise InputError(f"{name}：YAML 语法错误（{exc}）") from None

@@ -13,9 +13,7 @@ its official cell.
 from __future__ import annotations
 
 import difflib
-import io
 import re
-import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,19 +21,18 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from lxml import etree
 
 from gidoc.checking.validate import validate
-from gidoc.errors import GidocError, Problem
+from gidoc.errors import GidocError, InputError, Problem, TemplateError
 from gidoc.format import tables as T
+from gidoc.ooxml.grid import Cell, Table
+from gidoc.ooxml.parts import Parts, R
 from gidoc.output.context import build_context
 from gidoc.output.docx import ReportTemplate, environment
-from gidoc.resources import default_template_bytes
-from gidoc.sources.docx import Cell, Table
+from gidoc.resources import DEFAULT_TEMPLATE, default_template_bytes
 from gidoc.template.variables import example_data
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 #: A value cell of an official table: one ``{{ name }}`` tag and nothing else.
 _VALUE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
@@ -65,19 +62,20 @@ def _opening(text: str) -> str:
 
 
 # -- reading the template as a person sees it -----------------------------------------
-def _part_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Header and footer part → how Word names it (页眉（奇数页）…)."""
-    names = {"word/document.xml": "正文"}
+def _part_names(parts: Parts, main: str) -> dict[str, str]:
+    """Body, header and footer parts → how Word names them (正文, 页眉（奇数页）…)."""
+    names = {main: "正文"}
     try:
-        rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
-        document = etree.fromstring(archive.read("word/document.xml"))
-    except (KeyError, etree.XMLSyntaxError):
+        document = parts.xml(main)
+    except InputError:
         return names
-    targets = {rel.get("Id"): "word/" + rel.get("Target", "").lstrip("/") for rel in rels}
+    if document is None:
+        return names
+    targets = {rel.id: rel.target for rel in parts.relationships(main)}
     kinds = {"default": "奇数页", "even": "偶数页", "first": "首页"}
     for tag, noun in (("headerReference", "页眉"), ("footerReference", "页脚")):
         for ref in document.iter(_w(tag)):
-            target = targets.get(ref.get(f"{{{R}}}id"))
+            target = targets.get(ref.get(f"{{{R}}}id", ""))
             if target:
                 names[target] = f"{noun}（{kinds.get(ref.get(_w('type')), '')}）"
     return names
@@ -99,14 +97,16 @@ def _cell_locations(root: Any) -> dict[Any, str]:
     return where
 
 
-def _paragraphs(archive: zipfile.ZipFile) -> Iterator[_Paragraph]:
+def _paragraphs(parts: Parts) -> Iterator[_Paragraph]:
     """Every paragraph of the body, headers and footers, with a location a person can find."""
-    names = _part_names(archive)
-    parts = ["word/document.xml"] + sorted(n for n in names if n != "word/document.xml")
-    for part in parts:
+    main = parts.target("", "officeDocument", "word/document.xml")
+    names = _part_names(parts, main)
+    for part in [main] + sorted(n for n in names if n != main):
         try:
-            root = etree.fromstring(archive.read(part))
-        except (KeyError, etree.XMLSyntaxError):
+            root = parts.xml(part)
+        except InputError:
+            continue  # a damaged header is for the trial render to report, not this listing
+        if root is None:
             continue
         cells = _cell_locations(root)
         count = 0
@@ -119,7 +119,7 @@ def _paragraphs(archive: zipfile.ZipFile) -> Iterator[_Paragraph]:
                 count += 1
                 where = f"第 {count} 段"
             prefix = names[part]
-            if part == "word/document.xml" and cell is not None:
+            if part == main and cell is not None:
                 prefix = ""  # 表 2 第 6 行第 4 列 needs no 正文 before it
             label = f"「{_opening(text)}」" if text.strip() else ""
             yield _Paragraph(f"{prefix}{where}{label}", text)
@@ -335,11 +335,11 @@ class _Checker:
 
 
 # -- the official tables ----------------------------------------------------------------
-def _official_tables(document: bytes) -> dict[str, list[Cell]]:
-    with zipfile.ZipFile(io.BytesIO(document)) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
+def _official_tables(document: bytes, name: str) -> dict[str, list[Cell]]:
+    """The cells of each official table in ``document``, by table name (表二…)."""
+    _, body = Parts.open(document, name).main_document()
     found: dict[str, list[Cell]] = {}
-    for table in root.iter(_w("tbl")):
+    for table in body.iter(_w("tbl")):
         text = re.sub(r"\s+", "", _text(table))
         for official in T.TABLES:
             if official.marker in text and official.name not in found:
@@ -460,14 +460,20 @@ def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> l
     """
     context = build_context(validate(data if data is not None else example_data()))
     template = ReportTemplate(path)
-    with zipfile.ZipFile(io.BytesIO(template.source_bytes)) as archive:
+    shown = f"模板 {template.name}"
+    try:
+        parts = Parts.open(template.source_bytes, shown)
         checker = _Checker(context)
-        for paragraph in _paragraphs(archive):
+        for paragraph in _paragraphs(parts):
             checker.paragraph(paragraph)
         checker.finish()
-    problems = checker.problems
-    official = _official_tables(default_template_bytes())
-    changes, reshaped = _compare_tables(official, _official_tables(template.source_bytes))
+        problems = checker.problems
+        official = _official_tables(default_template_bytes(), DEFAULT_TEMPLATE)
+        edited = _official_tables(template.source_bytes, shown)
+    except InputError as exc:
+        # ReportTemplate has opened the zip already; what remains is a damaged part.
+        raise TemplateError(str(exc)) from None
+    changes, reshaped = _compare_tables(official, edited)
     problems += changes
     if not any(p.severity == "error" for p in problems):
         try:
@@ -476,5 +482,6 @@ def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> l
             problems.append(Problem("", "", f"试填失败：{exc}", "error", "试填"))
         else:
             same = {k: v for k, v in official.items() if k not in reshaped}
-            problems += _numbers_in_cells(same, _official_tables(rendered), context)
+            filled = _official_tables(rendered, f"{shown}（试填结果）")
+            problems += _numbers_in_cells(same, filled, context)
     return sorted(problems, key=lambda p: p.severity != "error")
