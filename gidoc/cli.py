@@ -443,9 +443,11 @@ def template_check(path: Path, data: Path | None) -> None:
     """
     from gidoc.sources.load import load
     from gidoc.template.check import check_template
+    from gidoc.template.html_check import check_html_template
 
+    checker = check_html_template if path.suffix.lower() in (".html", ".htm") else check_template
     try:
-        problems = check_template(path, load(data) if data is not None else None)
+        problems = checker(path, load(data) if data is not None else None)
     except GidocError as exc:
         raise _Failure(exc) from None
     errors = [p for p in problems if p.severity == "error"]

@@ -28,6 +28,13 @@ from gidoc.output.html import HtmlTemplate
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in a fresh folder, as an office works in its own folder."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
 def _context(name: str = "fingerprint-2025.yaml") -> dict[str, Any]:
     return build_context(validate(load(SAMPLES / name)))
 
@@ -270,3 +277,46 @@ def test_print_preview_is_a4(browser: Any, page_file: Path, tmp_path: Path) -> N
         next(line for line in info.stdout.splitlines() if line.startswith("Pages")).split()[1]
     )
     assert pages >= 3
+
+
+# -- template check of a page template ----------------------------------------------
+def test_template_check_passes_the_exported_page_template(in_tmp: Path) -> None:
+    from click.testing import CliRunner
+
+    from gidoc.cli import cli
+
+    runner = CliRunner()
+    exported = runner.invoke(cli, ["template", "export", "--html"])
+    assert exported.exit_code == 0, exported.output
+    assert exported.output.strip() == "gidoc-template.html"
+    result = runner.invoke(cli, ["template", "check", "gidoc-template.html"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "gidoc-template.html：通过\n"
+
+
+def test_template_check_names_a_number_out_of_its_cell(in_tmp: Path) -> None:
+    from click.testing import CliRunner
+
+    from gidoc.cli import cli
+    from gidoc.resources import default_html_template
+
+    broken = default_html_template().replace("{{ c.text }}", "{{ c.text[:2] }}")
+    Path("t.html").write_text(broken.replace('<html lang="zh-CN">', "<html>"), "utf-8")
+    result = CliRunner().invoke(cli, ["template", "check", "t.html"])
+    assert result.exit_code == 1
+    assert (
+        "错误 表二 第 4 行第 2 列：试填后应为 108（active_disclosure.normative_documents.issued），实际为「10」"
+        in result.output
+    )
+    assert '警告 网页：<html> 没有 lang="zh-CN"' in result.output
+
+
+def test_template_check_suggests_the_name_meant(in_tmp: Path) -> None:
+    from click.testing import CliRunner
+
+    from gidoc.cli import cli
+
+    Path("t.html").write_text("<p>{{ agencey }}</p>", "utf-8")
+    result = CliRunner().invoke(cli, ["template", "check", "t.html"])
+    assert result.exit_code == 1
+    assert "数据中没有名为 agencey 的变量；是否应为 agency？" in result.output

@@ -171,6 +171,11 @@ def table_view(official: T.OfficialTable, context: Mapping[str, Any]) -> dict[st
     }
 
 
+def page_names() -> tuple[str, ...]:
+    """The names a page template has beside the Word template's context."""
+    return ("tables", "labels", "fragment", "s")
+
+
 def _styles(fragment: bool) -> dict[str, Markup]:
     """`` style="…"`` attributes for a fragment; empty on a page, whose <style> does it."""
     if not fragment:
