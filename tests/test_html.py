@@ -320,3 +320,38 @@ def test_template_check_suggests_the_name_meant(in_tmp: Path) -> None:
     result = CliRunner().invoke(cli, ["template", "check", "t.html"])
     assert result.exit_code == 1
     assert "数据中没有名为 agencey 的变量；是否应为 agency？" in result.output
+
+
+# -- read back -------------------------------------------------------------------------
+def _read_page(text: str, tmp_path: Path, encoding: str = "utf-8") -> Any:
+    from gidoc.sources.docx import read_report
+    from gidoc.sources.html import to_docx
+
+    document = tmp_path / "page.docx"
+    document.write_bytes(to_docx(text.encode(encoding), "page.html"))
+    return read_report(document)
+
+
+@pytest.mark.parametrize("sample", ["muye-2025.json", "fingerprint-2025.yaml"])
+@pytest.mark.parametrize("fragment", [False, True], ids=["page", "fragment"])
+def test_the_page_reads_back_to_the_data_it_came_from(
+    sample: str, fragment: bool, tmp_path: Path
+) -> None:
+    report = validate(load(SAMPLES / sample))
+    text = HtmlTemplate().render(build_context(report), fragment=fragment)
+    loaded = _read_page(text, tmp_path)
+    assert loaded.warnings == []
+    assert build_context(validate(loaded.data)) == build_context(report)
+
+
+def test_a_portal_page_in_gbk_is_read_inside_its_cms_container(tmp_path: Path) -> None:
+    report = validate(load(SAMPLES / "muye-2025.json"))
+    article = HtmlTemplate().render(build_context(report), fragment=True)
+    portal = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+        "<title>年报</title></head><body><div class='breadcrumb'>首页 &gt; 政府信息公开</div>"
+        "<div class='tools'>字号：大 中 小 无障碍</div>"
+        f"<div class='TRS_Editor'>{article}</div><div class='share'>分享到：</div></body></html>"
+    )
+    loaded = _read_page(portal, tmp_path, encoding="gb18030")
+    assert build_context(validate(loaded.data)) == build_context(report)
