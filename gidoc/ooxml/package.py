@@ -55,8 +55,9 @@ class Package:
         late = {*own, properties.CORE_NAME, properties.APP_NAME}
         # Per-report parts go last, in the template's order, then the properties.
         self._late = [name for name in self.prepared.parts if name in late]
-        self._late += [name for name in (properties.CORE_NAME, properties.APP_NAME)
-                       if name not in self._late]  # fmt: skip
+        self._late += [
+            name for name in (properties.CORE_NAME, properties.APP_NAME) if name not in self._late
+        ]
         self._infos = infos
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:

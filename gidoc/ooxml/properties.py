@@ -37,9 +37,7 @@ APP_NAME = "docProps/app.xml"
 _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 _PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 _RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-_RT_APP = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
-)
+_RT_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
 _RT_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 _RT_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
@@ -209,9 +207,7 @@ def _ensure_property_parts(prepared: Prepared) -> None:
         for override in types.findall(f"{{{_CT}}}Override"):
             if override.get("PartName", "").lstrip("/") == name:
                 types.remove(override)
-        etree.SubElement(
-            types, f"{{{_CT}}}Override", PartName=f"/{name}", ContentType=content_type
-        )
+        etree.SubElement(types, f"{{{_CT}}}Override", PartName=f"/{name}", ContentType=content_type)
         changed = True
     if changed:
         parts["_rels/.rels"] = _xml(rels)
