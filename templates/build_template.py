@@ -600,9 +600,12 @@ def _replace_parts(docx: bytes) -> bytes:
     entries["word/fontTable.xml"] = fonts.font_table(fonts.used_fonts(roots))
     entries[properties.APP_NAME] = properties.app_properties("")
     out = io.BytesIO()
+    stamp = TEMPLATE_DATE.timetuple()[:6]  # the same bytes from the same build
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():
-            archive.writestr(name, data)
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

@@ -39,6 +39,7 @@ _PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 _RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 _RT_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
 _RT_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+_RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _RT_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 _CT_APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
@@ -147,25 +148,22 @@ def _document_part(parts: Mapping[str, bytes]) -> str:
     return "word/document.xml"
 
 
-def _drop_thumbnail(prepared: Prepared) -> None:
-    """Remove the package thumbnail, its relationship and its content type.
-
-    python-docx's default template pictures another document, and any
-    thumbnail a template has shows the template, not the report; Explorer and
-    WPS show it as the file's preview.
-    """
+def _drop_related(prepared: Prepared, source: str, rel_type: str) -> None:
+    """Remove the parts ``source`` relates to by ``rel_type``, their relationships and types."""
     parts = prepared.parts
-    if "_rels/.rels" not in parts:
+    rels_name = _rels_name(source) if source else "_rels/.rels"
+    if rels_name not in parts or "[Content_Types].xml" not in parts:
         return
-    rels = etree.fromstring(parts["_rels/.rels"])
-    thumbnails = [rel for rel in rels if rel.get("Type") == _RT_THUMBNAIL]
-    if not thumbnails:
+    rels = etree.fromstring(parts[rels_name])
+    found = [rel for rel in rels if rel.get("Type") == rel_type]
+    if not found:
         return
     types = etree.fromstring(parts["[Content_Types].xml"])
-    for rel in thumbnails:
-        name = _target("", rel.get("Target", ""))
+    for rel in found:
+        name = _target(source, rel.get("Target", ""))
         rels.remove(rel)
         parts.pop(name, None)
+        parts.pop(_rels_name(name), None)
         for override in types.findall(f"{{{_CT}}}Override"):
             if override.get("PartName", "").lstrip("/") == name:
                 types.remove(override)
@@ -174,9 +172,22 @@ def _drop_thumbnail(prepared: Prepared) -> None:
             for default in types.findall(f"{{{_CT}}}Default"):
                 if default.get("Extension", "").lower() == extension:
                     types.remove(default)
-    parts["_rels/.rels"] = _xml(rels)
+    parts[rels_name] = _xml(rels)
     parts["[Content_Types].xml"] = _xml(types)
-    prepared.changed |= {"_rels/.rels", "[Content_Types].xml"}
+    prepared.changed |= {rels_name, "[Content_Types].xml"}
+
+
+def _drop_foreign_parts(prepared: Prepared, main: str) -> None:
+    """Drop the package thumbnail and Word 2010's second copy of the styles.
+
+    A thumbnail shows the template (python-docx's default pictures another
+    document altogether), never the report, yet Explorer and WPS show it as
+    the file's preview.  stylesWithEffects is written only by Word 2010;
+    once the styles are edited elsewhere it disagrees with styles.xml, which
+    Word may report as unreadable content, and Word 2013+ does not need it.
+    """
+    _drop_related(prepared, "", _RT_THUMBNAIL)
+    _drop_related(prepared, main, _RT_STYLES_WITH_EFFECTS)
 
 
 def _ensure_property_parts(prepared: Prepared) -> None:
@@ -270,7 +281,7 @@ def prepare(parts: Mapping[str, bytes], text_parts: Iterable[str] = ()) -> Prepa
     prepared = Prepared(dict(parts))
     try:
         main = _document_part(prepared.parts) if "_rels/.rels" in parts else "word/document.xml"
-        _drop_thumbnail(prepared)
+        _drop_foreign_parts(prepared, main)
         _ensure_property_parts(prepared)
         _no_preview_picture(prepared, _word_part(prepared.parts, main, "settings"))
         _complete_fonts(prepared, main, text_parts)
