@@ -212,20 +212,27 @@ class ReportTemplate:
 
     def _finish(self, name: str, xml: str) -> bytes:
         """Undo docxtpl's escapes, resolve breaks, and insist on well-formed XML."""
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = (
-            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        )
+        # Undo _prepare's line breaks and docxtpl's escapes.  Each test before a replace
+        # is a fast scan; replacing copies the whole part (the body is ~75 KB).
+        xml = xml.replace("\n<w:p ", "<w:p ")
+        if "\n<w:p>" in xml:
+            xml = xml.replace("\n<w:p>", "<w:p>")
+        if "{_" in xml:
+            xml = xml.replace("{_{", "{{").replace("{_%", "{%")
+        if "_}" in xml:
+            xml = xml.replace("}_}", "}}").replace("%_}", "%}")
         if _LISTING.search(xml):
             xml = self._docxtpl.resolve_listing(xml)
+        data = xml.encode("utf-8")
         try:
-            tree = etree.fromstring(xml.encode("utf-8"))
+            tree = etree.fromstring(data)
         except etree.XMLSyntaxError as exc:
             # docxtpl would "recover" here by dropping text; refuse instead.
             raise TemplateError(f"模板 {self.name} 填写后 {name} 不是合法的 XML：{exc}") from None
-        if name in self._column_loops:
-            # {%tc %} loops change a row's cell count; docxtpl evens out the grid.
-            tree = self._docxtpl.fix_tables(etree.tostring(tree, encoding="unicode"))
+        if name not in self._column_loops:
+            return data  # well-formed as it stands: serialising the tree again would cost more
+        # {%tc %} loops change a row's cell count; docxtpl evens out the grid.
+        tree = self._docxtpl.fix_tables(etree.tostring(tree, encoding="unicode"))
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -312,11 +319,13 @@ def leftover_tags(docx: bytes, context: Mapping[str, Any]) -> list[str]:
 
 
 def _leftovers(texts: Iterable[str], context: Mapping[str, Any]) -> list[str]:
-    values = list(_strings(context))
+    values: list[str] | None = None  # gathered only when a tag-like text turns up
     found: list[str] = []
     for text in texts:
         for match in _TAG.finditer(text):
             tag = match.group(0)
+            if values is None:
+                values = list(_strings(context))
             if not any(tag in value for value in values):
                 found.append(tag)
     return found
