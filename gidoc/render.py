@@ -203,8 +203,15 @@ class ReportTemplate:
             raise TemplateError(f"模板 {self.name} 无法填写：{exc}") from None
         assert self._package is not None
         docx = self._package.write(rendered, context)
+        # A tag needs a "{" in the text, and text keeps it verbatim unless written as a
+        # character reference: parts with neither need no search.
         leftover = _leftovers(
-            (_part_text(xml.decode("utf-8")) for xml in rendered.values()), context
+            (
+                _part_text(xml.decode("utf-8"))
+                for xml in rendered.values()
+                if b"{" in xml or b"&#" in xml
+            ),
+            context,
         )
         if leftover:
             raise TemplateError(f"模板 {self.name} 填写后仍残留模板标记：{'、'.join(leftover[:5])}")
