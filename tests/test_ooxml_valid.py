@@ -405,3 +405,21 @@ def test_check_warns_about_compatibility_mode_and_misplaced_children(tmp_path: P
     assert "tblPr/tblW" in where["表 1"]
     assert "pPr/pBdr" in where["正文第 1 段「{{ title }}」"]
     assert len(problems) == 4
+
+
+def test_unchanged_parts_are_copied_as_compressed_once() -> None:
+    """Every report of a template starts with the same bytes: its unchanged parts, deflated once."""
+    template = ReportTemplate()
+    outputs = [template.render(build_context(validate(load(p)))) for p in DATA]
+    heads = []
+    for docx in outputs:
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            infos = archive.infolist()
+        own = {"word/document.xml", "word/footer1.xml", "word/footer2.xml"}
+        own |= {properties.CORE_NAME, properties.APP_NAME}
+        first_own = min(i.header_offset for i in infos if i.filename in own)
+        assert all(i.header_offset < first_own for i in infos if i.filename not in own)
+        assert "word/styles.xml" not in own
+        heads.append(docx[:first_own])
+    assert heads[0]
+    assert all(head == heads[0] for head in heads)
