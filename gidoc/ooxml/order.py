@@ -16,7 +16,7 @@ sequences are written out here, from ECMA-376 Part 1 (transitional
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from lxml import etree
 
@@ -457,12 +457,3 @@ def reorder(parent: etree._Element) -> bool:
         for child in members:
             parent.append(child)  # moving every child in turn rebuilds the order
     return True
-
-
-def reorder_tree(root: etree._Element, parents: Iterable[str] = SEQUENCES) -> int:
-    """Reorder every known parent element under ``root``; return how many were fixed."""
-    wanted = {f"{{{W}}}{name}" for name in parents}
-    fixed = 0
-    for element in root.iter(*wanted):
-        fixed += reorder(element)
-    return fixed
