@@ -12,7 +12,7 @@ compared after :func:`norm` (NFKC, no whitespace, no quotes, ``1、``/``1．`` �
 ``1.``), so ``(一)`` matches ``（一）`` and ``商业⏎企业`` matches ``商业企业``;
 merged cells (``gridSpan``, ``vMerge``) are resolved into a logical grid first.
 The texts are split by the six section headings.  The official labels in
-:mod:`gidoc.labels` are only ever compared with, never changed.
+:mod:`gidoc.format.labels` are only ever compared with, never changed.
 
 The file is read with :mod:`zipfile` and lxml directly (no python-docx), with
 entity resolution and network access off.

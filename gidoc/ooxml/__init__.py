@@ -1,0 +1,1 @@
+"""WordprocessingML details gidoc gets right by construction: child order, package properties."""
