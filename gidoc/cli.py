@@ -84,6 +84,14 @@ _timeout_option = click.option(
     help="使用自己的 Word 模板（.docx）代替内置模板；默认用工作文件夹里 gidoc.toml 指定的模板。",
 )
 @click.option("--pdf", "want_pdf", is_flag=True, help="同时生成 PDF（需要 LibreOffice）。")
+@click.option(
+    "--html", "want_html", is_flag=True, help="同时生成网页（.html），可直接在政府网站发布。"
+)
+@click.option(
+    "--fragment",
+    is_flag=True,
+    help="网页只含报告正文（带行内样式），用于粘贴到网站编辑器；与 --html 或 -o x.html 一起用。",
+)
 @_pdfa_option
 @_timeout_option
 def render(
@@ -91,6 +99,8 @@ def render(
     output: Path | None,
     template: Path | None,
     want_pdf: bool,
+    want_html: bool,
+    fragment: bool,
     pdfa: bool,
     timeout: float | None,
 ) -> None:
@@ -105,6 +115,8 @@ def render(
       gidoc render data.yaml -o 报告.docx
       gidoc render data.json --pdf
       gidoc render data.json -o 报告.pdf
+      gidoc render data.json -o 报告.html
+      gidoc render data.json --html --fragment
       gidoc render 各单位/*.json -o 报告/ --pdf
     """
     try:
@@ -118,6 +130,8 @@ def render(
                 pdfa=pdfa,
                 timeout=timeout,
                 progress=progress,
+                html=want_html,
+                fragment=fragment,
             )
     except PdfFailed as exc:
         _print_rendered(exc.rendered)
@@ -394,12 +408,13 @@ def template() -> None:
 @template.command("export")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
-def template_export(path: Path | None, force: bool) -> None:
+@click.option("--html", "page", is_flag=True, help="导出网页模板（默认 ./gidoc-template.html）。")
+def template_export(path: Path | None, force: bool, page: bool) -> None:
     """导出内置模板供修改（默认写到 ./gidoc-template.docx）。"""
-    from gidoc.resources import EXPORT_NAME, export_default_template
+    from gidoc.resources import export_default_template
 
     try:
-        written = export_default_template(path or Path(EXPORT_NAME), force=force)
+        written = export_default_template(path, force=force, html=page)
     except GidocError as exc:
         raise _Failure(exc) from None
     click.echo(str(written))
@@ -428,9 +443,11 @@ def template_check(path: Path, data: Path | None) -> None:
     """
     from gidoc.sources.load import load
     from gidoc.template.check import check_template
+    from gidoc.template.html_check import check_html_template
 
+    checker = check_html_template if path.suffix.lower() in (".html", ".htm") else check_template
     try:
-        problems = check_template(path, load(data) if data is not None else None)
+        problems = checker(path, load(data) if data is not None else None)
     except GidocError as exc:
         raise _Failure(exc) from None
     errors = [p for p in problems if p.severity == "error"]

@@ -24,6 +24,7 @@ from gidoc.format.models import Report
 from gidoc.output.context import build_context
 from gidoc.output.docx import ReportTemplate
 from gidoc.output.files import output_paths, write_atomic
+from gidoc.output.html import HtmlTemplate
 from gidoc.output.pdf import ConversionError, Progress, convert
 from gidoc.sources.files import EXCEL_FORMATS
 from gidoc.sources.load import load_located
@@ -38,11 +39,12 @@ class Rendered:
     docx: Path | None
     pdf: Path | None = None
     warnings: list[Problem] = field(default_factory=list)
+    html: Path | None = None
 
     @property
     def outputs(self) -> list[Path]:
         """The files written for this report."""
-        return [path for path in (self.docx, self.pdf) if path is not None]
+        return [path for path in (self.docx, self.html, self.pdf) if path is not None]
 
 
 class PdfFailed(ConversionError):
@@ -85,8 +87,11 @@ def render_files(
     pdfa: bool = False,
     timeout: float | None = None,
     progress: Progress | None = None,
+    html: bool = False,
+    fragment: bool = False,
+    html_template: str | Path | None = None,
 ) -> list[Rendered]:
-    """Render each data file to a .docx, and to a PDF when asked.
+    """Render each data file to a .docx, and to a PDF or a web page when asked.
 
     Output names follow :func:`gidoc.output.output_paths`; an ``output`` ending
     in ``.pdf`` (one input) writes only the PDF.  ``pdf`` adds a PDF beside each
@@ -95,9 +100,20 @@ def render_files(
     lists every problem of every file.  The template is compiled once for all
     reports and LibreOffice started once for all PDFs.  If only the PDF step
     fails, :class:`PdfFailed` (exit code 3) says which .docx files were written.
+    ``html`` adds ``<stem>.html`` beside each .docx (from ``html_template``, or the
+    page template shipped with gidoc); an ``output`` ending in ``.html`` writes
+    only the page; ``fragment`` writes only the report's content, styled inline,
+    for pasting into a CMS editor.  A ``template`` ending in ``.html`` is taken as
+    the page template.
     """
     sources = [Path(p) for p in paths]
     out = None if output is None else Path(output)
+    if template is not None and Path(template).suffix.lower() in (".html", ".htm"):
+        html_template, template = template, None
+    if out is not None and out.suffix.lower() in (".html", ".htm") and not out.is_dir():
+        return _render_pages(
+            sources, output_paths(sources, out, out.suffix.lower()), html_template, fragment
+        )
     pdf_only = out is not None and out.suffix.lower() == ".pdf" and not out.is_dir()
     if pdf_only:
         pdf_targets: list[Path] | None = output_paths(sources, out, ".pdf")
@@ -117,6 +133,12 @@ def render_files(
         for item, target, data in zip(rendered, docx_targets, documents, strict=True):
             write_atomic(target, data)
             item.docx = target
+        if html or fragment:
+            page = HtmlTemplate(html_template)
+            for item, target, (report, _) in zip(rendered, docx_targets, checked, strict=True):
+                path = target.with_suffix(".html")
+                write_atomic(path, page.render(build_context(report), fragment=fragment).encode())
+                item.html = path
     if pdf_targets is None:
         return rendered
     try:
@@ -132,6 +154,23 @@ def render_files(
         raise PdfFailed(exc, rendered) from None
     for item, target in zip(rendered, pdf_targets, strict=True):
         item.pdf = target
+    return rendered
+
+
+def _render_pages(
+    sources: Sequence[Path],
+    targets: Sequence[Path],
+    template: str | Path | None,
+    fragment: bool,
+) -> list[Rendered]:
+    """Only web pages: each source validated first, then every page written."""
+    checked = _validated(sources)
+    page = HtmlTemplate(template)
+    texts = [page.render(build_context(report), fragment=fragment) for report, _ in checked]
+    rendered = []
+    for source, target, text, (_, warnings) in zip(sources, targets, texts, checked, strict=True):
+        write_atomic(target, text.encode("utf-8"))
+        rendered.append(Rendered(source, None, None, warnings, html=target))
     return rendered
 
 

@@ -19,15 +19,32 @@ def default_template_bytes() -> bytes:
     return (importlib.resources.files("gidoc.templates") / DEFAULT_TEMPLATE).read_bytes()
 
 
-def export_default_template(path: Path, *, force: bool = False) -> Path:
-    """Write the default template to ``path`` for an office to edit in Word or WPS.
+#: Where ``gidoc template export --html`` writes by default.
+HTML_EXPORT_NAME = "gidoc-template.html"
+#: File name of the default page template inside the ``gidoc.templates`` package.
+DEFAULT_HTML_TEMPLATE = "report.html"
 
-    Refuses to overwrite an existing file unless ``force``; raises
-    :class:`~gidoc.errors.OutputError`.
+
+def default_html_template() -> str:
+    """The text of the default page template."""
+    files = importlib.resources.files("gidoc.templates")
+    return (files / DEFAULT_HTML_TEMPLATE).read_text(encoding="utf-8")
+
+
+def export_default_template(
+    path: Path | None = None, *, force: bool = False, html: bool = False
+) -> Path:
+    """Write the default Word template (or, with ``html``, the page template) for an office to edit.
+
+    ``path`` may be a folder; by default ./gidoc-template.docx (.html).  Refuses to
+    overwrite an existing file unless ``force``; raises :class:`~gidoc.errors.OutputError`.
     """
+    name = HTML_EXPORT_NAME if html else EXPORT_NAME
+    path = Path(name) if path is None else path
     if path.is_dir():
-        path = path / EXPORT_NAME
+        path = path / name
     if path.exists() and not force:
         raise OutputError(f"{path} 已存在；确认要覆盖时请加 --force")
-    write_atomic(path, default_template_bytes())
+    data = default_html_template().encode("utf-8") if html else default_template_bytes()
+    write_atomic(path, data)
     return path

@@ -10,12 +10,15 @@ formatting): A4, margins 37/28/26/35 mm, title 二号 方正小标宋简体, bod
 一、 headings 黑体, （一） headings 楷体_GB2312, page numbers "— N —" in 四号
 宋体 on the outer side.  The three official tables are drawn with all their
 merges and one ``{{ }}`` per value cell; every label comes from
-:mod:`gidoc.labels`.
+:mod:`gidoc.format.labels`.
 """
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 from docx import Document
@@ -24,15 +27,19 @@ from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from gidoc.format import labels as L
 from gidoc.format import tables as T
+from gidoc.ooxml import fonts, properties
+from gidoc.ooxml.order import insert, set_child
 
 OUTPUT = Path(__file__).with_name("report.docx")
 
@@ -67,18 +74,20 @@ def set_fonts(element: object, latin: str, east_asia: str) -> None:
     rpr = element.find(qn("w:rPr"))  # type: ignore[attr-defined]
     if rpr is None:
         rpr = OxmlElement("w:rPr")
-        element.append(rpr)  # type: ignore[attr-defined]
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:cs"), latin)
-    fonts.set(qn("w:hint"), "eastAsia")
+        if element.tag == qn("w:style"):  # type: ignore[attr-defined]
+            insert(element, rpr)  # type: ignore[arg-type]
+        else:
+            element.append(rpr)  # type: ignore[attr-defined]  # w:rPrDefault: its only child
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = insert(rpr, OxmlElement("w:rFonts"))
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    rfonts.set(qn("w:cs"), latin)
+    rfonts.set(qn("w:hint"), "eastAsia")
 
 
 def _reset(style: BaseStyle) -> None:
@@ -135,12 +144,8 @@ def paragraph_style(
         ind = ppr.get_or_add_ind()
         ind.set(qn("w:firstLineChars"), str(int(first_line / size * 100)))
     if outline is not None:
-        level = OxmlElement("w:outlineLvl")
-        level.set(qn("w:val"), str(outline))
-        ppr.append(level)
-    snap = OxmlElement("w:snapToGrid")
-    snap.set(qn("w:val"), "0")
-    ppr.append(snap)
+        set_child(ppr, "w:outlineLvl", {"w:val": str(outline)})
+    set_child(ppr, "w:snapToGrid", {"w:val": "0"})
 
 
 def define_styles(doc: DocumentObject) -> None:
@@ -270,8 +275,8 @@ def _border_set(parent: object, tag: str, sides: tuple[str, ...]) -> None:
         edge.set(qn("w:sz"), "4")
         edge.set(qn("w:space"), "0")
         edge.set(qn("w:color"), "000000")
-        borders.append(edge)
-    parent.append(borders)  # type: ignore[attr-defined]
+        insert(borders, edge)
+    insert(parent, borders)  # type: ignore[arg-type]
 
 
 def new_table(doc: DocumentObject, rows: int, widths: list[int], margin: int) -> Table:
@@ -286,27 +291,25 @@ def new_table(doc: DocumentObject, rows: int, widths: list[int], margin: int) ->
     old = tbl_pr.find(qn("w:tblW"))
     if old is not None:
         tbl_pr.remove(old)
-    tbl_pr.append(width)
+    insert(tbl_pr, width)
     _border_set(tbl_pr, "w:tblBorders", ("top", "left", "bottom", "right", "insideH", "insideV"))
     layout = tbl_pr.find(qn("w:tblLayout"))
     if layout is None:
-        layout = OxmlElement("w:tblLayout")
-        tbl_pr.append(layout)
+        layout = insert(tbl_pr, OxmlElement("w:tblLayout"))
     layout.set(qn("w:type"), "fixed")
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         m = OxmlElement(f"w:{side}")
         m.set(qn("w:w"), str(margin))
         m.set(qn("w:type"), "dxa")
-        margins.append(m)
-    tbl_pr.append(margins)
+        insert(margins, m)
+    insert(tbl_pr, margins)
     # LibreOffice ignores cell widths unless the grid has them too.
     for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         col.w = Twips(w)
     for row in table.rows:
         tr_pr = row._tr.get_or_add_trPr()
-        cant_split = OxmlElement("w:cantSplit")
-        tr_pr.append(cant_split)
+        insert(tr_pr, OxmlElement("w:cantSplit"))
         for cell, w in zip(row.cells, widths, strict=True):
             cell.width = Twips(w)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -316,8 +319,7 @@ def new_table(doc: DocumentObject, rows: int, widths: list[int], margin: int) ->
 def repeat_header(table: Table, rows: int) -> None:
     """Repeat the first ``rows`` rows at the top of each page the table runs onto."""
     for row in table.rows[:rows]:
-        header = OxmlElement("w:tblHeader")
-        row._tr.get_or_add_trPr().append(header)
+        insert(row._tr.get_or_add_trPr(), OxmlElement("w:tblHeader"))
 
 
 def keep_together(table: Table, rows: int | None = None) -> None:
@@ -418,6 +420,131 @@ def table_4(doc: DocumentObject) -> None:
     keep_together(draw(doc, T.TABLE_4, [589] * T.TABLE_4.width, TABLE_TEXT_SMALL))
 
 
+# -- the package ----------------------------------------------------------------------
+#: Word 2013 and later open the file without 兼容模式; the other settings are the ones
+#: Word itself writes for a new document in that mode.
+COMPAT_SETTINGS = (
+    ("compatibilityMode", "15"),
+    ("overrideTableStyleFontSizeAndJustification", "1"),
+    ("enableOpenTypeFeatures", "1"),
+    ("doNotFlipMirrorIndents", "1"),
+    ("differentiateMultirowTableHeaders", "1"),
+    ("useWord2013TrackBottomHyphenation", "0"),
+)
+WORD_URI = "http://schemas.microsoft.com/office/word"
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+#: Fixed, so that rebuilding the template changes its bytes only when its content changes;
+#: every report gets its own dates when it is rendered.
+TEMPLATE_DATE = datetime(2026, 12, 2, tzinfo=timezone.utc)
+
+
+def set_up_settings(doc: DocumentObject) -> None:
+    """Word 2013+ compatibility, Chinese theme fonts, no saved preview picture."""
+    settings = doc.settings.element
+    for flag in settings.findall(qn("w:savePreviewPicture")):
+        settings.remove(flag)
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = insert(settings, OxmlElement("w:compat"))
+    for old in compat.findall(qn("w:compatSetting")):
+        compat.remove(old)
+    for name, value in COMPAT_SETTINGS:
+        setting = OxmlElement("w:compatSetting")
+        setting.set(qn("w:name"), name)
+        setting.set(qn("w:uri"), WORD_URI)
+        setting.set(qn("w:val"), value)
+        compat.append(setting)  # compatSetting comes last in w:compat
+    # East Asian theme fonts resolve for Chinese, not Japanese (python-docx's default).
+    set_child(settings, "w:themeFontLang", {"w:val": "en-US", "w:eastAsia": "zh-CN"})
+
+
+def _xml_parts(doc: DocumentObject) -> list[object]:
+    """The root element of every XML part python-docx has loaded as such (body, footers…)."""
+    return [
+        part.element  # type: ignore[attr-defined]
+        for part in doc.part.package.iter_parts()
+        if hasattr(part, "element")
+    ]
+
+
+def trim_styles(doc: DocumentObject) -> None:
+    """Keep the styles the document uses (with what they are based on or linked to).
+
+    python-docx's default template defines 160 styles and stylesWithEffects
+    repeats them: most of the template's bytes, written again into every report.
+    The latent-style list keeps only the entries of Word's style gallery.
+    """
+    styles = doc.styles.element
+    parts = [root for root in _xml_parts(doc) if root is not styles]
+    wanted: set[str] = set()
+    for root in parts:
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyle"):
+            wanted |= {el.get(qn("w:val")) for el in root.iter(qn(tag))}  # type: ignore[attr-defined]
+    by_id = {style.get(qn("w:styleId")): style for style in styles.iterchildren(qn("w:style"))}
+    wanted |= {sid for sid, style in by_id.items() if style.get(qn("w:default")) == "1"}
+    todo = list(wanted)
+    while todo:
+        style = by_id.get(todo.pop())
+        if style is None:
+            continue
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            for ref in style.iterchildren(qn(tag)):
+                if ref.get(qn("w:val")) not in wanted:
+                    wanted.add(ref.get(qn("w:val")))
+                    todo.append(ref.get(qn("w:val")))
+    for sid, style in by_id.items():
+        if sid not in wanted:
+            styles.remove(style)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        for exception in list(latent):
+            if exception.get(qn("w:qFormat")) != "1":
+                latent.remove(exception)
+
+
+def drop_foreign_parts(doc: DocumentObject) -> None:
+    """Drop what python-docx's default template carries for nothing.
+
+    stylesWithEffects (Word 2010's copy of the styles, which Word 2013+ neither
+    writes nor needs), an empty bibliography (customXml) and the thumbnail,
+    a picture of another document that Explorer and WPS show as the preview.
+    python-docx saves only the parts some relationship still reaches.
+    """
+    for rels, kinds in (
+        (doc.part.rels, (STYLES_WITH_EFFECTS, RT.CUSTOM_XML)),
+        (doc.part.package.rels, (RT.THUMBNAIL,)),
+    ):
+        for rid, rel in list(rels.items()):
+            if rel.reltype in kinds:
+                rels.pop(rid)
+
+
+def _replace_parts(docx: bytes) -> bytes:
+    """The saved package with the font table and app properties gidoc writes itself.
+
+    python-docx has no API for either: its font table lists MS Mincho and MS
+    Gothic, its app.xml names "Microsoft Macintosh Word" and stale counts.
+    """
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    roots = [
+        etree.fromstring(entries[name])
+        for name in entries
+        if name in ("word/styles.xml", "word/numbering.xml", "word/document.xml")
+        or name.startswith(("word/footer", "word/header"))
+    ]
+    entries["word/fontTable.xml"] = fonts.font_table(fonts.used_fonts(roots))
+    entries[properties.APP_NAME] = properties.app_properties("")
+    out = io.BytesIO()
+    stamp = TEMPLATE_DATE.timetuple()[:6]  # the same bytes from the same build
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
 # -- the document ---------------------------------------------------------------------
 def build(path: Path = OUTPUT) -> Path:
     """Write the default template to ``path`` and return it."""
@@ -463,16 +590,25 @@ def build(path: Path = OUTPUT) -> Path:
     para("{{ signature.date }}", SIGNATURE_DATE)
     para("{%p endif %}")
     para("{%p endif %}")
-    props = doc.core_properties
-    props.title = "{{ title }}"
-    props.author = "{{ agency }}"
-    props.last_modified_by = "gidoc"
-    props.comments = L.DOCUMENT_SUBJECT
     # sectPr must stay the last child of the body.
     sect = body.find(qn("w:sectPr"))
     body.remove(sect)
     body.append(sect)
-    doc.save(str(path))
+    set_up_settings(doc)
+    trim_styles(doc)
+    drop_foreign_parts(doc)
+    props = doc.core_properties
+    props.title = f"{L.TITLE_SUFFIX}模板"
+    props.author = "gidoc"
+    props.last_modified_by = "gidoc"
+    props.subject = properties.SUBJECT
+    props.comments = properties.SUBJECT  # what gidoc extract recognises
+    props.language = properties.LANGUAGE
+    props.revision = 1
+    props.created = props.modified = TEMPLATE_DATE
+    saved = io.BytesIO()
+    doc.save(saved)
+    path.write_bytes(_replace_parts(saved.getvalue()))
     return path
 
 

@@ -28,6 +28,7 @@ def test_wheel_carries_the_template_and_renders_from_another_folder(tmp_path: Pa
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     assert "gidoc/templates/report.docx" in names
+    assert "gidoc/templates/report.html" in names
     assert "gidoc/templates/__init__.py" in names
     assert "gidoc/fonts.conf" in names
     target = tmp_path / "site"

@@ -3,7 +3,7 @@
 The models are strict and closed: counts are non-negative integers (never
 strings, floats or booleans), the fee is a decimal kept as written, unknown
 keys are rejected and text may hold only characters that XML allows.  Every
-field's ``title`` is its official Chinese label from :mod:`gidoc.labels`, so
+field's ``title`` is its official Chinese label from :mod:`gidoc.format.labels`, so
 error messages name fields as the report does.  Totals are derived here; a
 total that the data also gives is compared with the derived one in
 :mod:`gidoc.checks`.

@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from gidoc.errors import TemplateError
+from gidoc.ooxml.package import Package
 from gidoc.resources import DEFAULT_TEMPLATE, default_template_bytes
 from gidoc.sources.files import read_bytes
 
@@ -137,6 +138,7 @@ class ReportTemplate:
         except (zipfile.BadZipFile, zlib.error, EOFError):
             raise TemplateError(f"模板 {self.name}：文件已损坏，无法解压") from None
         self._compiled: dict[str, jinja2.Template] | None = None
+        self._package: Package | None = None
         self._column_loops: set[str] = set()
 
     @property
@@ -150,8 +152,6 @@ class ReportTemplate:
 
     def _prepare(self, name: str, raw: str) -> str:
         """docxtpl's clean-up of a part's XML (tags split across runs, {%p %} tags)."""
-        if name.endswith("docProps/core.xml"):
-            return raw  # document properties: plain Jinja, nothing for docxtpl to do
         xml = self._docxtpl.patch_xml(raw)
         # One paragraph a line, so that Jinja's line numbers point near the fault.
         return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
@@ -165,9 +165,7 @@ class ReportTemplate:
         compiled = {}
         try:
             for info, data in self._entries:
-                if not (
-                    _TEXT_PARTS.fullmatch(info.filename) or info.filename == "docProps/core.xml"
-                ):
+                if not _TEXT_PARTS.fullmatch(info.filename):
                     continue
                 xml = data.decode("utf-8")
                 _check_tags_closed(self.name, info.filename, xml)
@@ -189,6 +187,8 @@ class ReportTemplate:
         """
         if self._compiled is None:
             self._compiled = self._compile()
+            # Document properties are not template text: gidoc.ooxml writes them for each report.
+            self._package = Package(self._entries, self._compiled)
         rendered: dict[str, bytes] = {}
         try:
             for name, template in self._compiled.items():
@@ -202,34 +202,45 @@ class ReportTemplate:
             ) from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"模板 {self.name} 无法填写：{exc}") from None
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            for info, data in self._entries:
-                archive.writestr(info, rendered.get(info.filename, data))
-        docx = out.getvalue()
-        leftover = leftover_tags(docx, context)
+        assert self._package is not None
+        docx = self._package.write(rendered, context)
+        # A tag needs a "{" in the text, and text keeps it verbatim unless written as a
+        # character reference: parts with neither need no search.
+        leftover = _leftovers(
+            (
+                _part_text(xml.decode("utf-8"))
+                for xml in rendered.values()
+                if b"{" in xml or b"&#" in xml
+            ),
+            context,
+        )
         if leftover:
             raise TemplateError(f"模板 {self.name} 填写后仍残留模板标记：{'、'.join(leftover[:5])}")
         return docx
 
     def _finish(self, name: str, xml: str) -> bytes:
         """Undo docxtpl's escapes, resolve breaks, and insist on well-formed XML."""
-        if name == "docProps/core.xml":
-            return xml.encode("utf-8")
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = (
-            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        )
+        # Undo _prepare's line breaks and docxtpl's escapes.  Each test before a replace
+        # is a fast scan; replacing copies the whole part (the body is ~75 KB).
+        xml = xml.replace("\n<w:p ", "<w:p ")
+        if "\n<w:p>" in xml:
+            xml = xml.replace("\n<w:p>", "<w:p>")
+        if "{_" in xml:
+            xml = xml.replace("{_{", "{{").replace("{_%", "{%")
+        if "_}" in xml:
+            xml = xml.replace("}_}", "}}").replace("%_}", "%}")
         if _LISTING.search(xml):
             xml = self._docxtpl.resolve_listing(xml)
+        data = xml.encode("utf-8")
         try:
-            tree = etree.fromstring(xml.encode("utf-8"))
+            tree = etree.fromstring(data)
         except etree.XMLSyntaxError as exc:
             # docxtpl would "recover" here by dropping text; refuse instead.
             raise TemplateError(f"模板 {self.name} 填写后 {name} 不是合法的 XML：{exc}") from None
-        if name in self._column_loops:
-            # {%tc %} loops change a row's cell count; docxtpl evens out the grid.
-            tree = self._docxtpl.fix_tables(etree.tostring(tree, encoding="unicode"))
+        if name not in self._column_loops:
+            return data  # well-formed as it stands: serialising the tree again would cost more
+        # {%tc %} loops change a row's cell count; docxtpl evens out the grid.
+        tree = self._docxtpl.fix_tables(etree.tostring(tree, encoding="unicode"))
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -296,17 +307,26 @@ def document_texts(docx: bytes) -> Iterator[str]:
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         for name in archive.namelist():
             if _TEXT_PARTS.fullmatch(name):
-                xml = archive.read(name).decode("utf-8")
-                yield html.unescape("".join(_W_TEXT.findall(xml)))
+                yield _part_text(archive.read(name).decode("utf-8"))
+
+
+def _part_text(xml: str) -> str:
+    return html.unescape("".join(_W_TEXT.findall(xml)))
 
 
 def leftover_tags(docx: bytes, context: Mapping[str, Any]) -> list[str]:
     """Template tags left in a rendered document, not counting text the data itself holds."""
-    values = list(_strings(context))
+    return _leftovers(document_texts(docx), context)
+
+
+def _leftovers(texts: Iterable[str], context: Mapping[str, Any]) -> list[str]:
+    values: list[str] | None = None  # gathered only when a tag-like text turns up
     found: list[str] = []
-    for text in document_texts(docx):
+    for text in texts:
         for match in _TAG.finditer(text):
             tag = match.group(0)
+            if values is None:
+                values = list(_strings(context))
             if not any(tag in value for value in values):
                 found.append(tag)
     return found

@@ -1,7 +1,7 @@
 """The Excel form: a workbook a clerk fills in, and reading it back as report data.
 
 :func:`write_form` lays the official tables out as in 国办公开办函〔2021〕30号
-(labels from :mod:`gidoc.labels`, merges as in the official tables), with the
+(labels from :mod:`gidoc.format.labels`, merges as in the official tables), with the
 totals and the 勾稽 check as Excel formulas, only the input cells unlocked and
 the sheets protected.  :func:`read_form` reads back only the input cells, never
 a formula cell: gidoc derives every total itself, so a workbook saved by

@@ -21,10 +21,12 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from lxml import etree
 
 from gidoc.checking.validate import validate
 from gidoc.errors import GidocError, InputError, Problem, TemplateError
 from gidoc.format import tables as T
+from gidoc.ooxml import order
 from gidoc.ooxml.grid import Cell, Table
 from gidoc.ooxml.parts import Parts, R
 from gidoc.output.context import build_context
@@ -46,6 +48,7 @@ _UNSUPPORTED = ("include", "import", "from", "extends", "macro", "call", "block"
 class _Paragraph:
     where: str
     text: str
+    element: Any = None
 
 
 def _w(tag: str) -> str:
@@ -122,7 +125,7 @@ def _paragraphs(parts: Parts) -> Iterator[_Paragraph]:
             if part == main and cell is not None:
                 prefix = ""  # 表 2 第 6 行第 4 列 needs no 正文 before it
             label = f"「{_opening(text)}」" if text.strip() else ""
-            yield _Paragraph(f"{prefix}{where}{label}", text)
+            yield _Paragraph(f"{prefix}{where}{label}", text, paragraph)
 
 
 # -- tags, syntax, names --------------------------------------------------------------
@@ -449,6 +452,95 @@ def _numbers_in_cells(
     return problems
 
 
+# -- what Word itself may object to ---------------------------------------------------
+#: Word's compatibilityMode values and the version each stands for.
+_WORD_VERSIONS = {11: "Word 2003", 12: "Word 2007", 14: "Word 2010", 15: "Word 2013 及以后"}
+_REPAIR = (
+    "不符合 Word 文件格式（ECMA-376）规定的顺序，Word 可能提示“无法读取的内容”并修复，"
+    "网页版 Word 可能只读打开；在 Word 中打开后另存一次即可改正"
+)
+#: Properties whose children have a schema order, checked under paragraphs and tables.
+_PARAGRAPH_PROPERTIES = ("pPr", "rPr", "pBdr")
+_TABLE_PROPERTIES = ("tblPr", "trPr", "tcPr", "tblBorders", "tcBorders", "tblCellMar", "tcMar")
+
+
+def _misplaced_under(element: Any, names: tuple[str, ...], skip: str | None = None) -> list[str]:
+    """``parent/child`` for each child out of schema order under ``element``.
+
+    With ``skip``, descendants inside a ``skip`` element (a table's paragraphs)
+    are left to their own check.
+    """
+    found: list[str] = []
+    for parent in element.iter(*(_w(name) for name in names)):
+        if skip is not None and any(True for _ in parent.iterancestors(_w(skip))):
+            continue
+        for child in order.misplaced(parent):
+            found.append(f"{etree.QName(parent).localname}/{child}")
+    return found
+
+
+def _xml(parts: Parts, name: str) -> etree._Element | None:
+    """A part's root, or None when it is missing or damaged (the trial render reports that)."""
+    try:
+        return parts.xml(name)
+    except InputError:
+        return None
+
+
+def _compatibility(parts: Parts) -> list[Problem]:
+    """A warning when the template is in an older Word's compatibility mode."""
+    settings = _xml(parts, "word/settings.xml")
+    if settings is None:
+        return []
+    mode = 12  # no compatibilityMode setting: Word treats the file as Word 2007's
+    for setting in settings.iter(_w("compatSetting")):
+        if setting.get(_w("name")) == "compatibilityMode":
+            try:
+                mode = int(setting.get(_w("val"), "12"))
+            except ValueError:
+                mode = 12
+    if mode >= 15:
+        return []
+    version = _WORD_VERSIONS.get(mode, f"compatibilityMode {mode}")
+    return [
+        Problem(
+            "",
+            "",
+            f"模板处于 {version} 兼容模式，Word 2013 及以后版本打开时标题栏显示「兼容模式」，"
+            "排版按旧版规则；请在 Word 中“文件 → 信息 → 转换”后保存",
+            "warning",
+            "文档设置",
+        )
+    ]
+
+
+def _element_order(parts: Parts) -> list[Problem]:
+    """Warnings for properties whose children are out of schema order, by paragraph or table."""
+    problems: list[Problem] = []
+
+    def warn(where: str, found: list[str]) -> None:
+        if found:
+            shown = "、".join(dict.fromkeys(found))
+            problems.append(Problem("", "", f"{shown} {_REPAIR}", "warning", where))
+
+    for paragraph in _paragraphs(parts):
+        warn(paragraph.where, _misplaced_under(paragraph.element, _PARAGRAPH_PROPERTIES))
+    document = _xml(parts, "word/document.xml")
+    if document is not None:
+        for number, table in enumerate(document.iter(_w("tbl")), start=1):
+            warn(f"表 {number}", _misplaced_under(table, _TABLE_PROPERTIES, skip="p"))
+        warn("节设置（页面）", _misplaced_under(document, ("sectPr",)))
+    styles = _xml(parts, "word/styles.xml")
+    if styles is None:
+        return problems
+    for style in styles.iter(_w("style")):
+        name = style.find(_w("name"))
+        label = name.get(_w("val"), "") if name is not None else style.get(_w("styleId"), "")
+        names = ("style", *_PARAGRAPH_PROPERTIES, *_TABLE_PROPERTIES)
+        warn(f"样式「{label}」", _misplaced_under(style, names))
+    return problems
+
+
 # -- the whole check ----------------------------------------------------------------
 def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> list[Problem]:
     """Every problem of a template, errors first; an empty list means it is ready to use.
@@ -467,7 +559,8 @@ def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> l
         for paragraph in _paragraphs(parts):
             checker.paragraph(paragraph)
         checker.finish()
-        problems = checker.problems
+        word = _compatibility(parts) + _element_order(parts)
+        problems = checker.problems + word
         official = _official_tables(default_template_bytes(), DEFAULT_TEMPLATE)
         edited = _official_tables(template.source_bytes, shown)
     except InputError as exc:

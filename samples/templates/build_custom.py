@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from gidoc.format import labels as L
+from gidoc.ooxml.order import insert
 from gidoc.resources import default_template_bytes
 
 HERE = Path(__file__).resolve().parent
@@ -35,8 +36,8 @@ def _red_rule(paragraph) -> None:  # type: ignore[no-untyped-def]
     bottom = OxmlElement("w:bottom")
     for key, value in (("val", "single"), ("sz", "18"), ("space", "6"), ("color", "E60012")):
         bottom.set(qn(f"w:{key}"), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
+    insert(borders, bottom)
+    insert(paragraph._p.get_or_add_pPr(), borders)  # pBdr goes before spacing and jc
 
 
 def build(path: Path = OUTPUT) -> Path:
