@@ -364,7 +364,7 @@ def schema() -> None:
 )
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 def extract(report: Path, output: Path | None, force: bool) -> None:
-    """从官方格式的年报（.docx）中取出数据：gidoc 生成的，或在 Word/WPS 中手工填写的。
+    """从官方格式的年报（.docx 或网页 .html）中取出数据：gidoc 生成的，或在 Word/WPS 中手工填写的。
 
     表格按行列文字识别，各部分文字按标题识别。单元格写“—”“/”或留空的按 0 处理并提示。
 

@@ -27,7 +27,7 @@ from gidoc.output.files import output_paths, write_atomic
 from gidoc.output.html import HtmlTemplate
 from gidoc.output.pdf import ConversionError, Progress, convert
 from gidoc.sources.files import EXCEL_FORMATS
-from gidoc.sources.load import load_located
+from gidoc.sources.load import PAGE_FORMATS, load_located
 from gidoc.sources.loaded import Loaded
 
 
@@ -299,10 +299,14 @@ def init_file(
 
 
 def extract_file(report: str | Path, output: Path | None = None, *, force: bool = False) -> Loaded:
-    """Read a finished report (.docx) back into data; write it to ``output`` when given."""
-    from gidoc.sources.docx import read_report
+    """Read a finished report (.docx or a web page) back into data; write it to ``output`` when given."""
+    path = Path(report)
+    if path.suffix.lower() in PAGE_FORMATS:
+        loaded = load_located(path)
+    else:
+        from gidoc.sources.docx import read_report
 
-    loaded = read_report(Path(report))
+        loaded = read_report(path)
     if output is not None:
         write_data(output, loaded.data, force=force)
     return loaded

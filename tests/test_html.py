@@ -324,12 +324,11 @@ def test_template_check_suggests_the_name_meant(in_tmp: Path) -> None:
 
 # -- read back -------------------------------------------------------------------------
 def _read_page(text: str, tmp_path: Path, encoding: str = "utf-8") -> Any:
-    from gidoc.sources.docx import read_report
-    from gidoc.sources.html import to_docx
+    from gidoc.sources.load import load_located
 
-    document = tmp_path / "page.docx"
-    document.write_bytes(to_docx(text.encode(encoding), "page.html"))
-    return read_report(document)
+    page = tmp_path / "page.html"
+    page.write_bytes(text.encode(encoding))
+    return load_located(page)
 
 
 @pytest.mark.parametrize("sample", ["muye-2025.json", "fingerprint-2025.yaml"])
@@ -355,3 +354,32 @@ def test_a_portal_page_in_gbk_is_read_inside_its_cms_container(tmp_path: Path) -
     )
     loaded = _read_page(portal, tmp_path, encoding="gb18030")
     assert build_context(validate(loaded.data)) == build_context(report)
+
+
+def test_gidoc_check_and_extract_read_a_page(sample_json: Path) -> None:
+    from click.testing import CliRunner
+
+    from gidoc.cli import cli
+
+    [rendered] = render_files([sample_json], sample_json.with_name("报告.html"))
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", str(rendered.html)])
+    assert checked.exit_code == 0, checked.output
+    out = sample_json.with_name("data.json")
+    extracted = runner.invoke(cli, ["extract", str(rendered.html), "-o", str(out)])
+    assert extracted.exit_code == 0, extracted.output
+    assert build_context(validate(load(out))) == build_context(validate(load(sample_json)))
+
+
+def test_a_page_without_the_tables_names_what_is_missing(tmp_path: Path) -> None:
+    from gidoc.errors import InputError
+    from gidoc.sources.load import load_located
+
+    page = tmp_path / "x.html"
+    page.write_text(
+        f"<html><body><h1>某局2025年{L.TITLE_SUFFIX}</h1><h2>{L.SECTION_1}</h2>"
+        "<p>正文</p></body></html>",
+        "utf-8",
+    )
+    with pytest.raises(InputError, match="x.html：未找到表二"):
+        load_located(page)

@@ -18,6 +18,8 @@ FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
 EXCEL_FORMATS = (".xlsx", ".xlsm")
 #: A finished report, read back by :mod:`gidoc.sources.docx`.
 REPORT_FORMAT = ".docx"
+#: A report published as a web page, read by :mod:`gidoc.sources.html`.
+PAGE_FORMATS = (".html", ".htm")
 
 #: What a reader accepts: the bytes, a binary stream, or a path to read them from.
 Source: TypeAlias = bytes | BinaryIO | str | Path

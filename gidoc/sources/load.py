@@ -14,12 +14,20 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from gidoc.errors import InputError, printable
-from gidoc.sources.files import EXCEL_FORMATS, FORMATS, REPORT_FORMAT, Source, source_bytes
+from gidoc.sources.files import (
+    EXCEL_FORMATS,
+    FORMATS,
+    PAGE_FORMATS,
+    REPORT_FORMAT,
+    Source,
+    source_bytes,
+)
 from gidoc.sources.loaded import Loaded
 
 __all__ = [
     "EXCEL_FORMATS",
     "FORMATS",
+    "PAGE_FORMATS",
     "REPORT_FORMAT",
     "Loaded",
     "load",
@@ -30,7 +38,8 @@ __all__ = [
 
 def load_located(source: Source, name: str | None = None, format: str | None = None) -> Loaded:
     """Read any supported source: JSON and YAML here, Excel forms by :mod:`gidoc.sources.excel`,
-    finished reports (.docx) by :mod:`gidoc.sources.docx`.
+    finished reports (.docx) by :mod:`gidoc.sources.docx`, web pages (.html) through
+    :mod:`gidoc.sources.html`.
 
     ``source`` is a path, or the bytes or a binary stream of a file; ``name`` is
     how messages name it (by default the path), and its extension decides the
@@ -60,8 +69,13 @@ def load_located(source: Source, name: str | None = None, format: str | None = N
         from gidoc.sources import docx
 
         return docx.read_report(source, shown)
+    if kind in PAGE_FORMATS:
+        from gidoc.sources import docx, html
+
+        raw, shown = source_bytes(source, shown, "网页")
+        return docx.read_report(html.to_docx(raw, shown), shown)
     if kind not in FORMATS:
-        allowed = "、".join([*FORMATS, *EXCEL_FORMATS, REPORT_FORMAT])
+        allowed = "、".join([*FORMATS, *EXCEL_FORMATS, REPORT_FORMAT, *PAGE_FORMATS])
         raise InputError(f"{shown}：不支持的文件类型「{given}」，数据文件应为 {allowed}")
     raw, shown = source_bytes(source, shown, "数据文件")
     text = _decode(shown, raw)
