@@ -16,14 +16,12 @@ from typing import IO, Any
 import click
 
 from gidoc import __version__, config
-from gidoc.checking.validate import Checked
-from gidoc.errors import CROSS_CHECKS_PENDING, GidocError
+from gidoc.errors import GidocError
 from gidoc.output import pdf
 from gidoc.pipeline import (
     PdfFailed,
     Rendered,
-    check_against_previous,
-    check_files,
+    check_report,
     convert_files,
     extract_file,
     init_file,
@@ -240,52 +238,17 @@ def check(data: tuple[Path, ...], fmt: str, previous: Path | None) -> None:
       gidoc check 各单位/*.json --format json
       gidoc check 2025.yaml --previous 2024.yaml
     """
-    results = check_files(data)
-    if previous is not None:
-        try:
-            results = [check_against_previous(result, previous) for result in results]
-        except GidocError as exc:
-            raise _Failure(exc) from None
+    try:
+        report = check_report(data, previous=previous)
+    except GidocError as exc:
+        raise _Failure(exc) from None
     if fmt == "json":
-        click.echo(json.dumps(_as_json(results), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
-        for result in results:
-            _print_checked(result)
-    if not all(result.ok for result in results):
-        raise SystemExit(1)
-
-
-def _print_checked(result: Checked) -> None:
-    errors, warnings = result.errors, result.warnings
-    if result.ok and not warnings:
-        click.echo(f"{result.source}：通过")
-        return
-    if result.ok:
-        click.echo(f"{result.source}：通过，{len(warnings)} 个警告")
-    else:
-        click.echo(f"{result.source}：{len(errors)} 个错误，{len(warnings)} 个警告")
-    for problem in result.problems:
-        if problem.path:
-            click.echo(f"  {problem}")
-        else:
-            click.echo(f"  {problem.message}")
-    if result.report is None and any(p.path for p in errors):
-        click.echo(f"  （{CROSS_CHECKS_PENDING}）")
-
-
-def _as_json(results: Sequence[Checked]) -> dict[str, Any]:
-    return {
-        "ok": all(result.ok for result in results),
-        "files": [
-            {
-                "file": result.source,
-                "ok": result.ok,
-                "errors": [p.as_dict() for p in result.errors],
-                "warnings": [p.as_dict() for p in result.warnings],
-            }
-            for result in results
-        ],
-    }
+        for line in report.lines():
+            click.echo(line)
+    if report.exit_code:
+        raise SystemExit(report.exit_code)
 
 
 @cli.command()

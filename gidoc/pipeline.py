@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gidoc.checking.report import CheckReport
 from gidoc.checking.validate import Checked, check_file
 from gidoc.errors import (
     GidocError,
@@ -60,6 +61,19 @@ def check_files(paths: Sequence[str | Path]) -> list[Checked]:
         except InputError as exc:
             results.append(Checked(str(path), None, [Problem("", "", str(exc))]))
     return results
+
+
+def check_report(paths: Sequence[str | Path], *, previous: str | Path | None = None) -> CheckReport:
+    """Check each data file, against last year's report when ``previous`` is given.
+
+    The report carries the text ``gidoc check`` prints, its JSON form and its
+    exit code.  Raises :class:`ReportValidationError` when ``previous`` is
+    itself invalid, :class:`InputError` when it cannot be read.
+    """
+    results = check_files(paths)
+    if previous is not None:
+        results = [check_against_previous(result, previous) for result in results]
+    return CheckReport(results)
 
 
 def render_files(

@@ -1,0 +1,79 @@
+"""The library's results carry their verdict: exit code, JSON form and text, without the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from gidoc.checking.report import CheckReport
+from gidoc.pipeline import check_report
+
+
+def write(folder: Path, name: str, data: dict[str, Any]) -> Path:
+    path = folder / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# -- the check summary ------------------------------------------------------------------
+def test_a_broken_cross_check_gives_exit_1_and_names_the_paths(
+    tmp_path: Path, minimal_data: dict[str, Any], sample_json: Path
+) -> None:
+    # One new application and nothing processed: 一 + 二 ≠ 三（七） + 四.
+    minimal_data["applications"] = {"new_received": {"natural_person": 1}}
+    broken = write(tmp_path, "broken.json", minimal_data)
+    report = check_report([sample_json, broken])
+    assert isinstance(report, CheckReport)
+    assert report.ok is False
+    assert report.exit_code == 1
+    as_json = report.as_json()
+    assert as_json["ok"] is False
+    good, bad = as_json["files"]
+    assert good == {"file": str(sample_json), "ok": True, "errors": [], "warnings": []}
+    assert bad["file"] == str(broken)
+    assert bad["ok"] is False
+    assert [e["path"] for e in bad["errors"]] == [
+        "applications.*.natural_person",
+        "applications.*.total",
+    ]
+    assert all(e["severity"] == "error" for e in bad["errors"])
+    assert "勾稽关系不成立" in bad["errors"][1]["message"]
+    assert "总计列" in bad["errors"][1]["label"]
+    lines = list(report.lines())
+    assert lines[0] == f"{sample_json}：通过"
+    assert lines[1].startswith(f"{broken}：2 个错误，")
+    assert lines[2].startswith("  错误 applications.*.natural_person（")
+    assert str(report) == "\n".join(lines)
+
+
+def test_all_good_gives_exit_0(sample_json: Path) -> None:
+    report = check_report([sample_json])
+    assert report.exit_code == 0
+    assert report.as_json() == {
+        "ok": True,
+        "files": [{"file": str(sample_json), "ok": True, "errors": [], "warnings": []}],
+    }
+    assert str(report) == f"{sample_json}：通过"
+
+
+def test_warnings_alone_keep_exit_0(tmp_path: Path, minimal_data: dict[str, Any]) -> None:
+    minimal_data["year"] = 2020
+    source = write(tmp_path, "warn.json", minimal_data)
+    report = check_report([source])
+    assert report.exit_code == 0
+    (entry,) = report.as_json()["files"]
+    assert entry["ok"] is True
+    assert "year" in {w["path"] for w in entry["warnings"]}
+    assert next(report.lines()).startswith(f"{source}：通过，")
+
+
+def test_an_unreadable_file_gives_exit_1_and_its_reason(tmp_path: Path) -> None:
+    missing = tmp_path / "无此文件.json"
+    report = check_report([missing])
+    assert report.exit_code == 1
+    (entry,) = report.as_json()["files"]
+    assert entry["ok"] is False
+    assert entry["errors"][0]["path"] == ""
+    assert str(missing) in entry["errors"][0]["message"]
+    assert list(report.lines())[1] == f"  {entry['errors'][0]['message']}"
