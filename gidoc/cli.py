@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import click
 
@@ -182,39 +182,7 @@ def _progress(total: int) -> Iterator[pdf.Progress | None]:
         yield update
 
 
-@cli.command()
-def doctor() -> None:
-    """检查生成 PDF 所需的 LibreOffice 和字体，并说明如何补齐。
-
-    列出 LibreOffice 版本，以及模板中每个官方字体名实际使用的开源字体。
-    缺少任何一项时退出码为 3。
-    """
-    missing = []
-    soffice = pdf.find_soffice()
-    version = pdf.soffice_version(soffice) if soffice else None
-    if soffice and version:
-        click.echo(f"LibreOffice：{version}（{soffice}）")
-    else:
-        click.echo("LibreOffice：未找到")
-        missing.append("LibreOffice")
-    click.echo("字体（模板中的名称 → 生成 PDF 时实际使用的字体）：")
-    for name, wanted in pdf.font_roles().items():
-        face = pdf.resolve_font(name)
-        ok = face is not None and face.split(":")[0] == wanted
-        mark = "✓" if ok else "✗"
-        click.echo(f"  {mark} {name} → {face or '（无法查询：缺少 fc-match）'}（应为 {wanted}）")
-        if not ok:
-            missing.append(wanted)
-    if missing:
-        click.echo(f"缺少：{'、'.join(dict.fromkeys(missing))}")
-        click.echo(pdf.INSTALL_HINT)
-        raise SystemExit(pdf.ConversionError.exit_code)
-    click.echo("一切就绪，可以生成 PDF。")
-
-
-@cli.command()
-@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
+_format_option = click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
@@ -222,6 +190,46 @@ def doctor() -> None:
     show_default=True,
     help="输出格式；json 供其他程序读取。",
 )
+
+
+class _Report(Protocol):
+    """What a library result offers the CLI: its exit code, its JSON form and its text."""
+
+    @property
+    def exit_code(self) -> int: ...
+
+    def as_json(self) -> dict[str, Any]: ...
+
+    def lines(self) -> Iterable[str]: ...
+
+
+def _print_report(report: _Report, fmt: str) -> None:
+    """Print a library result (text or JSON) and end with its exit code when that is not 0."""
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if report.exit_code:
+        raise SystemExit(report.exit_code)
+
+
+@cli.command()
+@_format_option
+def doctor(fmt: str) -> None:
+    """检查生成 PDF 所需的 LibreOffice 和字体，并说明如何补齐。
+
+    列出 LibreOffice 版本，以及模板中每个官方字体名实际使用的开源字体。
+    缺少任何一项时退出码为 3。
+    """
+    from gidoc.output.doctor import diagnose
+
+    _print_report(diagnose(), fmt)
+
+
+@cli.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_format_option
 @click.option(
     "--previous",
     type=click.Path(path_type=Path),
@@ -242,13 +250,7 @@ def check(data: tuple[Path, ...], fmt: str, previous: Path | None) -> None:
         report = check_report(data, previous=previous)
     except GidocError as exc:
         raise _Failure(exc) from None
-    if fmt == "json":
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
-    else:
-        for line in report.lines():
-            click.echo(line)
-    if report.exit_code:
-        raise SystemExit(report.exit_code)
+    _print_report(report, fmt)
 
 
 @cli.command()

@@ -6,7 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+from click.testing import CliRunner
+
 from gidoc.checking.report import CheckReport
+from gidoc.cli import cli
+from gidoc.output import pdf
+from gidoc.output.doctor import Diagnosis, FontCheck, diagnose
 from gidoc.pipeline import check_report
 
 
@@ -77,3 +83,79 @@ def test_an_unreadable_file_gives_exit_1_and_its_reason(tmp_path: Path) -> None:
     assert entry["errors"][0]["path"] == ""
     assert str(missing) in entry["errors"][0]["message"]
     assert list(report.lines())[1] == f"  {entry['errors'][0]['message']}"
+
+
+# -- the doctor's diagnosis ---------------------------------------------------------------
+def test_a_diagnosis_with_everything_found_gives_exit_0() -> None:
+    found = Diagnosis(
+        "/usr/bin/soffice",
+        "LibreOffice 7.4.7.2",
+        (FontCheck("仿宋_GB2312", "FandolFang", "FandolFang:Regular"),),
+    )
+    assert found.missing == []
+    assert found.exit_code == 0
+    assert found.as_json() == {
+        "ok": True,
+        "libreoffice": {"ok": True, "path": "/usr/bin/soffice", "version": "LibreOffice 7.4.7.2"},
+        "fonts": [
+            {
+                "name": "仿宋_GB2312",
+                "wanted": "FandolFang",
+                "face": "FandolFang:Regular",
+                "ok": True,
+            }
+        ],
+        "missing": [],
+        "hint": None,
+    }
+    assert list(found.lines()) == [
+        "LibreOffice：LibreOffice 7.4.7.2（/usr/bin/soffice）",
+        "字体（模板中的名称 → 生成 PDF 时实际使用的字体）：",
+        "  ✓ 仿宋_GB2312 → FandolFang:Regular（应为 FandolFang）",
+        "一切就绪，可以生成 PDF。",
+    ]
+
+
+def test_a_diagnosis_with_something_missing_gives_exit_3_and_names_it() -> None:
+    lacking = Diagnosis(
+        None,
+        None,
+        (
+            FontCheck("仿宋", "FandolFang", "DejaVu Sans:Book"),
+            FontCheck("FangSong", "FandolFang", "DejaVu Sans:Book"),
+            FontCheck("黑体", "Noto Sans CJK SC", None),
+        ),
+    )
+    assert lacking.missing == ["LibreOffice", "FandolFang", "Noto Sans CJK SC"]
+    assert lacking.exit_code == 3
+    as_json = lacking.as_json()
+    assert as_json["ok"] is False
+    assert as_json["libreoffice"] == {"ok": False, "path": None, "version": None}
+    assert [f["ok"] for f in as_json["fonts"]] == [False, False, False]
+    assert as_json["missing"] == ["LibreOffice", "FandolFang", "Noto Sans CJK SC"]
+    assert as_json["hint"] == pdf.INSTALL_HINT
+    assert list(lacking.lines()) == [
+        "LibreOffice：未找到",
+        "字体（模板中的名称 → 生成 PDF 时实际使用的字体）：",
+        "  ✗ 仿宋 → DejaVu Sans:Book（应为 FandolFang）",
+        "  ✗ FangSong → DejaVu Sans:Book（应为 FandolFang）",
+        "  ✗ 黑体 → （无法查询：缺少 fc-match）（应为 Noto Sans CJK SC）",
+        "缺少：LibreOffice、FandolFang、Noto Sans CJK SC",
+        pdf.INSTALL_HINT,
+    ]
+
+
+def test_diagnose_without_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(tmp_path / "no" / "soffice"))
+    diagnosis = diagnose()
+    assert diagnosis.soffice is None
+    assert diagnosis.exit_code == 3
+    assert diagnosis.missing[0] == "LibreOffice"
+    assert [f.name for f in diagnosis.fonts] == list(pdf.font_roles())
+
+
+def test_doctor_json_is_the_diagnosis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(tmp_path / "no" / "soffice"))
+    result = CliRunner().invoke(cli, ["doctor", "--format", "json"])
+    assert result.exit_code == 3, result.output
+    assert json.loads(result.stdout) == diagnose().as_json()
