@@ -385,7 +385,8 @@ def template_vars() -> None:
     type=click.Path(path_type=Path),
     help="用这份数据试填（JSON/YAML）；默认用内置示例数据（每格数字都不同）。",
 )
-def template_check(path: Path, data: Path | None) -> None:
+@_format_option
+def template_check(path: Path, data: Path | None, fmt: str) -> None:
     """检查修改过的模板：语法、变量、官方表格结构，并试填核对每个数字。
 
     每个问题都写明位置（正文第几段、第几个表格第几行第几列、页眉页脚）。
@@ -395,18 +396,10 @@ def template_check(path: Path, data: Path | None) -> None:
     from gidoc.template.check import check_template
 
     try:
-        problems = check_template(path, load(data) if data is not None else None)
+        report = check_template(path, load(data) if data is not None else None)
     except GidocError as exc:
         raise _Failure(exc) from None
-    errors = [p for p in problems if p.severity == "error"]
-    if not problems:
-        click.echo(f"{path}：通过")
-        return
-    click.echo(f"{path}：{len(errors)} 个错误，{len(problems) - len(errors)} 个警告")
-    for problem in problems:
-        click.echo(f"  {problem}")
-    if errors:
-        raise SystemExit(1)
+    _print_report(report, fmt)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
