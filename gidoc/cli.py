@@ -15,7 +15,7 @@ from typing import IO, Any, Protocol
 
 import click
 
-from gidoc import __version__, config
+from gidoc import __version__
 from gidoc.errors import GidocError
 from gidoc.output import pdf
 from gidoc.pipeline import (
@@ -106,7 +106,6 @@ def render(
       gidoc render 各单位/*.json -o 报告/ --pdf
     """
     try:
-        template = template or config.default_template(Path.cwd())
         with _progress(len(data)) as progress:
             written = render_files(
                 data,

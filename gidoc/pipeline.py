@@ -13,6 +13,7 @@ from typing import Any
 
 from gidoc.checking.report import CheckReport
 from gidoc.checking.validate import Checked, check_file
+from gidoc.config import default_template
 from gidoc.errors import (
     GidocError,
     InputError,
@@ -95,7 +96,14 @@ def render_files(
     lists every problem of every file.  The template is compiled once for all
     reports and LibreOffice started once for all PDFs.  If only the PDF step
     fails, :class:`PdfFailed` (exit code 3) says which .docx files were written.
+
+    Without ``template``, the one named by ``gidoc.toml`` (or ``[tool.gidoc]``
+    in pyproject.toml) in the working folder is used, as ``gidoc render`` does;
+    the built-in template when none is set.
     """
+    if template is None:
+        # Read here, not in the CLI, so Python callers get the office's house style too.
+        template = default_template(Path.cwd())
     sources = [Path(p) for p in paths]
     out = None if output is None else Path(output)
     pdf_only = out is not None and out.suffix.lower() == ".pdf" and not out.is_dir()

@@ -763,6 +763,16 @@ def test_unknown_key_in_tool_gidoc_names_pyproject(office: Path) -> None:
     assert line == f"{config}：不认识的设置 templte；可用的设置：template"
 
 
+def test_render_files_from_python_uses_gidoc_toml(office: Path) -> None:
+    """The Python API picks the office's template as gidoc render does."""
+    (office / "gidoc.toml").write_text('template = "t.docx"\n', encoding="utf-8")
+    (written,) = render_files([office / "data.json"])
+    assert written.docx == office / "data.docx"
+    paragraphs = Document(str(office / "data.docx")).paragraphs
+    assert paragraphs[0].text == MUYE_AGENCY  # the red band above the title
+    assert paragraphs[1].text == f"{MUYE_AGENCY}2025年政府信息公开工作年度报告"
+
+
 def test_template_option_wins_over_gidoc_toml(office: Path) -> None:
     (office / "gidoc.toml").write_text('template = "t.docx"\n', encoding="utf-8")
     shutil.copyfile(SHIPPED, office / "plain.docx")
