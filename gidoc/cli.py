@@ -284,13 +284,8 @@ def init(
       gidoc init --agency 某某局 --year 2025 -o 填报表.xlsx
       gidoc init --from 2024年报告.docx -o 2025.yaml
     """
-    target = output
-    if target is None:
-        if agency is None and previous is None:
-            raise _Failure(GidocError("请用 --agency 指定报告机关名称（或用 --from 沿用上年报告）"))
-        target = Path(f"{agency or 'report'}{year or ''}.yaml")
     try:
-        written = init_file(target, agency=agency, year=year, previous=previous, force=force)
+        written = init_file(output, agency=agency, year=year, previous=previous, force=force)
     except GidocError as exc:
         raise _Failure(exc) from None
     click.echo(str(written))

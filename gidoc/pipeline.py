@@ -240,7 +240,7 @@ DATA_SUFFIXES = (".yaml", ".yml", ".json", *EXCEL_FORMATS)
 
 
 def init_file(
-    path: Path,
+    path: str | Path | None = None,
     *,
     agency: str | None = None,
     year: int | None = None,
@@ -251,9 +251,16 @@ def init_file(
 
     With ``previous`` (any readable source: JSON, YAML, Excel form, .docx) the
     agency, 上年结转 and 现行有效件数 come from it and the year defaults to
-    the next one.  Raises :class:`ReportValidationError` when last year's data is invalid.
+    the next one.  Without ``path`` the file is ``<agency><year>.yaml`` in the
+    working folder, which needs ``agency`` or ``previous``.  Returns the path
+    written.  Raises :class:`ReportValidationError` when last year's data is invalid.
     """
     from gidoc.sources.skeleton import skeleton
+
+    if path is None:
+        if agency is None and previous is None:
+            raise InputError("请用 --agency 指定报告机关名称（或用 --from 沿用上年报告）")
+        path = f"{agency or 'report'}{year or ''}.yaml"
 
     last = _previous_report(previous) if previous is not None else None
     if year is None:
@@ -264,7 +271,7 @@ def init_file(
         data = skeleton(agency, year, last)
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    return write_data(path, data, force=force)
+    return write_data(Path(path), data, force=force)
 
 
 def extract_file(report: str | Path, output: Path | None = None, *, force: bool = False) -> Loaded:

@@ -11,9 +11,11 @@ from click.testing import CliRunner
 
 from gidoc.checking.report import CheckReport
 from gidoc.cli import cli
+from gidoc.errors import InputError
 from gidoc.output import pdf
 from gidoc.output.doctor import Diagnosis, FontCheck, diagnose
-from gidoc.pipeline import check_report
+from gidoc.pipeline import check_report, init_file
+from gidoc.sources.load import load
 
 
 def write(folder: Path, name: str, data: dict[str, Any]) -> Path:
@@ -159,3 +161,24 @@ def test_doctor_json_is_the_diagnosis(tmp_path: Path, monkeypatch: pytest.Monkey
     result = CliRunner().invoke(cli, ["doctor", "--format", "json"])
     assert result.exit_code == 3, result.output
     assert json.loads(result.stdout) == diagnose().as_json()
+
+
+# -- init's default file name -------------------------------------------------------------
+def test_init_file_names_the_file_after_agency_and_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    written = init_file(agency="某某局", year=2025)
+    assert written == Path("某某局2025.yaml")
+    assert load(tmp_path / "某某局2025.yaml")["agency"] == "某某局"
+
+
+def test_init_file_without_agency_or_previous_says_which_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as raised:
+        init_file(year=2025)
+    assert str(raised.value) == "请用 --agency 指定报告机关名称（或用 --from 沿用上年报告）"
+    assert raised.value.exit_code == 1
+    assert list(tmp_path.iterdir()) == []
