@@ -188,12 +188,14 @@ def convert_files(
     problems: list[GidocError] = []
     for source in sources:
         if source.is_dir():
-            problems.append(InputError(f"{source}：这是一个文件夹，不是 Word 文档"))
+            reason = "这是一个文件夹，不是 Word 文档"
         elif not source.is_file():
-            problems.append(InputError(f"{source}：文件不存在"))
+            reason = "文件不存在"
         elif source.suffix.lower() not in WORD_SUFFIXES:
-            allowed = "、".join(WORD_SUFFIXES)
-            problems.append(InputError(f"{source}：不是 Word 文档；可转换的文件类型为 {allowed}"))
+            reason = f"不是 Word 文档；可转换的文件类型为 {'、'.join(WORD_SUFFIXES)}"
+        else:
+            continue
+        problems.append(InputError(f"{source}：{reason}", source=str(source), reason=reason))
     if problems:
         raise InvalidInputs(problems)
     targets = output_paths(sources, None if output is None else Path(output), ".pdf")

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from gidoc.checking.report import CheckReport
 from gidoc.cli import cli
-from gidoc.errors import InputError
+from gidoc.errors import InputError, InvalidInputs
 from gidoc.output import pdf
 from gidoc.output.doctor import Diagnosis, FontCheck, diagnose
-from gidoc.pipeline import check_report, init_file
+from gidoc.pipeline import check_report, convert_files, init_file
 from gidoc.sources.load import load
 
 
@@ -182,3 +182,29 @@ def test_init_file_without_agency_or_previous_says_which_option(
     assert str(raised.value) == "请用 --agency 指定报告机关名称（或用 --from 沿用上年报告）"
     assert raised.value.exit_code == 1
     assert list(tmp_path.iterdir()) == []
+
+
+# -- structured input errors --------------------------------------------------------------
+def test_input_error_keeps_its_text_and_gives_its_parts() -> None:
+    error = InputError(
+        "data.xlsx：表三!D4 应为整数", source="data.xlsx", location="表三!D4", reason="应为整数"
+    )
+    assert str(error) == "data.xlsx：表三!D4 应为整数"
+    assert error.as_dict() == {
+        "source": "data.xlsx",
+        "location": "表三!D4",
+        "label": "",
+        "reason": "应为整数",
+        "message": "data.xlsx：表三!D4 应为整数",
+    }
+    assert InputError("只有文字").as_dict()["message"] == "只有文字"
+
+
+def test_convert_files_names_source_and_reason(tmp_path: Path) -> None:
+    missing = tmp_path / "无此报告.docx"
+    with pytest.raises(InvalidInputs) as raised:
+        convert_files([missing])
+    (error,) = raised.value.errors
+    assert isinstance(error, InputError)
+    assert str(error) == f"{missing}：文件不存在"
+    assert (error.source, error.reason) == (str(missing), "文件不存在")
