@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import click
 
@@ -31,15 +31,11 @@ from gidoc.pipeline import (
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-class _Failure(click.ClickException):
-    """A GidocError on its way out: its own text, its own exit code, no 'Error:' prefix."""
-
-    def __init__(self, error: GidocError) -> None:
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(self.message, err=True)
+def _fail(error: GidocError) -> NoReturn:
+    """End the command with the error's own text on stderr and its own exit code."""
+    # Not a click.ClickException: its exit code is a class constant, and no 'Error:' prefix.
+    click.echo(str(error), err=True)
+    raise SystemExit(error.exit_code)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -118,9 +114,9 @@ def render(
             )
     except PdfFailed as exc:
         _print_rendered(exc.rendered)
-        raise _Failure(exc) from None
+        _fail(exc)
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     _print_rendered(written)
 
 
@@ -162,7 +158,7 @@ def convert(
                 documents, output, pdfa=pdfa, timeout=timeout, progress=progress
             )
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     for path in written:
         click.echo(str(path))
 
@@ -248,7 +244,7 @@ def check(data: tuple[Path, ...], fmt: str, previous: Path | None) -> None:
     try:
         report = check_report(data, previous=previous)
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     _print_report(report, fmt)
 
 
@@ -287,7 +283,7 @@ def init(
     try:
         written = init_file(output, agency=agency, year=year, previous=previous, force=force)
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     click.echo(str(written))
 
 
@@ -324,7 +320,7 @@ def extract(report: Path, output: Path | None, force: bool) -> None:
     try:
         loaded = extract_file(report, output, force=force)
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     for problem in loaded.warnings:
         click.echo(f"  {problem}", err=True)
     errors = check_data(loaded.data, str(report), loaded.locations).errors
@@ -360,7 +356,7 @@ def template_export(path: Path | None, force: bool) -> None:
     try:
         written = export_default_template(path or Path(EXPORT_NAME), force=force)
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     click.echo(str(written))
 
 
@@ -392,7 +388,7 @@ def template_check(path: Path, data: Path | None, fmt: str) -> None:
     try:
         report = check_template(path, load(data) if data is not None else None)
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     _print_report(report, fmt)
 
 

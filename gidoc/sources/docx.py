@@ -730,7 +730,7 @@ def _table_4(reader: _Reader, table: Table) -> dict[str, Any]:
             col,
             f"review_and_litigation.{group}.total",
             f"{label} / {L.TOTAL}",
-            sum(row.values()),
+            sum(int(value) for value in row.values()),
         )
         out[group] = row
     return out
@@ -798,7 +798,7 @@ def _split_sections(
             if any(_matches_heading(paras[i], v) for v in variants)
         ]
         styled = [i for i in candidates if paras[i].heading]
-        chosen = (styled or candidates or [None])[0]
+        chosen = styled[0] if styled else candidates[0] if candidates else None
         found.append(chosen)
         if chosen is not None:
             start = chosen + 1

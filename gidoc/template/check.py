@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from jinja2 import nodes
@@ -288,7 +288,7 @@ class _Checker:
             if keyword == "elif":
                 tree = self.compile(where, tag, "{% if " + inner[4:] + " %}{% endif %}")
                 if tree is not None:
-                    self.names_in(where, tag, tree.body[0].test)
+                    self.names_in(where, tag, cast(nodes.If, tree.body[0]).test)
         elif keyword.startswith("end"):
             opener = keyword[3:]
             if not self.stack:
@@ -301,7 +301,8 @@ class _Checker:
         elif keyword == "set":
             tree = self.compile(where, tag, "{% " + inner + " %}")
             if tree is not None:
-                node = tree.body[0]
+                # A lone {% set %} compiles to an Assign; a block set would not compile here.
+                node = cast(nodes.Assign, tree.body[0])
                 self.names_in(where, tag, node.node)
                 for name in _targets(node.target):
                     self.scope.frames[-1][name] = ""
