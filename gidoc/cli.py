@@ -9,21 +9,19 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, NoReturn, Protocol
 
 import click
 
-from gidoc import __version__, config
-from gidoc.checking.validate import Checked
-from gidoc.errors import CROSS_CHECKS_PENDING, GidocError
+from gidoc import __version__
+from gidoc.errors import GidocError
 from gidoc.output import pdf
 from gidoc.pipeline import (
     PdfFailed,
     Rendered,
-    check_against_previous,
-    check_files,
+    check_report,
     convert_files,
     extract_file,
     init_file,
@@ -33,15 +31,11 @@ from gidoc.pipeline import (
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-class _Failure(click.ClickException):
-    """A GidocError on its way out: its own text, its own exit code, no 'Error:' prefix."""
-
-    def __init__(self, error: GidocError) -> None:
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(self.message, err=True)
+def _fail(error: GidocError) -> NoReturn:
+    """End the command with the error's own text on stderr and its own exit code."""
+    # Not a click.ClickException: its exit code is a class constant, and no 'Error:' prefix.
+    click.echo(str(error), err=True)
+    raise SystemExit(error.exit_code)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -120,7 +114,6 @@ def render(
       gidoc render 各单位/*.json -o 报告/ --pdf
     """
     try:
-        template = template or config.default_template(Path.cwd())
         with _progress(len(data)) as progress:
             written = render_files(
                 data,
@@ -135,9 +128,9 @@ def render(
             )
     except PdfFailed as exc:
         _print_rendered(exc.rendered)
-        raise _Failure(exc) from None
+        _fail(exc)
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     _print_rendered(written)
 
 
@@ -179,7 +172,7 @@ def convert(
                 documents, output, pdfa=pdfa, timeout=timeout, progress=progress
             )
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     for path in written:
         click.echo(str(path))
 
@@ -198,39 +191,7 @@ def _progress(total: int) -> Iterator[pdf.Progress | None]:
         yield update
 
 
-@cli.command()
-def doctor() -> None:
-    """检查生成 PDF 所需的 LibreOffice 和字体，并说明如何补齐。
-
-    列出 LibreOffice 版本，以及模板中每个官方字体名实际使用的开源字体。
-    缺少任何一项时退出码为 3。
-    """
-    missing = []
-    soffice = pdf.find_soffice()
-    version = pdf.soffice_version(soffice) if soffice else None
-    if soffice and version:
-        click.echo(f"LibreOffice：{version}（{soffice}）")
-    else:
-        click.echo("LibreOffice：未找到")
-        missing.append("LibreOffice")
-    click.echo("字体（模板中的名称 → 生成 PDF 时实际使用的字体）：")
-    for name, wanted in pdf.font_roles().items():
-        face = pdf.resolve_font(name)
-        ok = face is not None and face.split(":")[0] == wanted
-        mark = "✓" if ok else "✗"
-        click.echo(f"  {mark} {name} → {face or '（无法查询：缺少 fc-match）'}（应为 {wanted}）")
-        if not ok:
-            missing.append(wanted)
-    if missing:
-        click.echo(f"缺少：{'、'.join(dict.fromkeys(missing))}")
-        click.echo(pdf.INSTALL_HINT)
-        raise SystemExit(pdf.ConversionError.exit_code)
-    click.echo("一切就绪，可以生成 PDF。")
-
-
-@cli.command()
-@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
+_format_option = click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
@@ -238,6 +199,46 @@ def doctor() -> None:
     show_default=True,
     help="输出格式；json 供其他程序读取。",
 )
+
+
+class _Report(Protocol):
+    """What a library result offers the CLI: its exit code, its JSON form and its text."""
+
+    @property
+    def exit_code(self) -> int: ...
+
+    def as_json(self) -> dict[str, Any]: ...
+
+    def lines(self) -> Iterable[str]: ...
+
+
+def _print_report(report: _Report, fmt: str) -> None:
+    """Print a library result (text or JSON) and end with its exit code when that is not 0."""
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if report.exit_code:
+        raise SystemExit(report.exit_code)
+
+
+@cli.command()
+@_format_option
+def doctor(fmt: str) -> None:
+    """检查生成 PDF 所需的 LibreOffice 和字体，并说明如何补齐。
+
+    列出 LibreOffice 版本，以及模板中每个官方字体名实际使用的开源字体。
+    缺少任何一项时退出码为 3。
+    """
+    from gidoc.output.doctor import diagnose
+
+    _print_report(diagnose(), fmt)
+
+
+@cli.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_format_option
 @click.option(
     "--previous",
     type=click.Path(path_type=Path),
@@ -254,52 +255,11 @@ def check(data: tuple[Path, ...], fmt: str, previous: Path | None) -> None:
       gidoc check 各单位/*.json --format json
       gidoc check 2025.yaml --previous 2024.yaml
     """
-    results = check_files(data)
-    if previous is not None:
-        try:
-            results = [check_against_previous(result, previous) for result in results]
-        except GidocError as exc:
-            raise _Failure(exc) from None
-    if fmt == "json":
-        click.echo(json.dumps(_as_json(results), ensure_ascii=False, indent=2))
-    else:
-        for result in results:
-            _print_checked(result)
-    if not all(result.ok for result in results):
-        raise SystemExit(1)
-
-
-def _print_checked(result: Checked) -> None:
-    errors, warnings = result.errors, result.warnings
-    if result.ok and not warnings:
-        click.echo(f"{result.source}：通过")
-        return
-    if result.ok:
-        click.echo(f"{result.source}：通过，{len(warnings)} 个警告")
-    else:
-        click.echo(f"{result.source}：{len(errors)} 个错误，{len(warnings)} 个警告")
-    for problem in result.problems:
-        if problem.path:
-            click.echo(f"  {problem}")
-        else:
-            click.echo(f"  {problem.message}")
-    if result.report is None and any(p.path for p in errors):
-        click.echo(f"  （{CROSS_CHECKS_PENDING}）")
-
-
-def _as_json(results: Sequence[Checked]) -> dict[str, Any]:
-    return {
-        "ok": all(result.ok for result in results),
-        "files": [
-            {
-                "file": result.source,
-                "ok": result.ok,
-                "errors": [p.as_dict() for p in result.errors],
-                "warnings": [p.as_dict() for p in result.warnings],
-            }
-            for result in results
-        ],
-    }
+    try:
+        report = check_report(data, previous=previous)
+    except GidocError as exc:
+        _fail(exc)
+    _print_report(report, fmt)
 
 
 @cli.command()
@@ -334,15 +294,10 @@ def init(
       gidoc init --agency 某某局 --year 2025 -o 填报表.xlsx
       gidoc init --from 2024年报告.docx -o 2025.yaml
     """
-    target = output
-    if target is None:
-        if agency is None and previous is None:
-            raise _Failure(GidocError("请用 --agency 指定报告机关名称（或用 --from 沿用上年报告）"))
-        target = Path(f"{agency or 'report'}{year or ''}.yaml")
     try:
-        written = init_file(target, agency=agency, year=year, previous=previous, force=force)
+        written = init_file(output, agency=agency, year=year, previous=previous, force=force)
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     click.echo(str(written))
 
 
@@ -379,7 +334,7 @@ def extract(report: Path, output: Path | None, force: bool) -> None:
     try:
         loaded = extract_file(report, output, force=force)
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     for problem in loaded.warnings:
         click.echo(f"  {problem}", err=True)
     errors = check_data(loaded.data, str(report), loaded.locations).errors
@@ -416,7 +371,7 @@ def template_export(path: Path | None, force: bool, page: bool) -> None:
     try:
         written = export_default_template(path, force=force, html=page)
     except GidocError as exc:
-        raise _Failure(exc) from None
+        _fail(exc)
     click.echo(str(written))
 
 
@@ -435,7 +390,8 @@ def template_vars() -> None:
     type=click.Path(path_type=Path),
     help="用这份数据试填（JSON/YAML）；默认用内置示例数据（每格数字都不同）。",
 )
-def template_check(path: Path, data: Path | None) -> None:
+@_format_option
+def template_check(path: Path, data: Path | None, fmt: str) -> None:
     """检查修改过的模板：语法、变量、官方表格结构，并试填核对每个数字。
 
     每个问题都写明位置（正文第几段、第几个表格第几行第几列、页眉页脚）。
@@ -447,18 +403,10 @@ def template_check(path: Path, data: Path | None) -> None:
 
     checker = check_html_template if path.suffix.lower() in (".html", ".htm") else check_template
     try:
-        problems = checker(path, load(data) if data is not None else None)
+        report = checker(path, load(data) if data is not None else None)
     except GidocError as exc:
-        raise _Failure(exc) from None
-    errors = [p for p in problems if p.severity == "error"]
-    if not problems:
-        click.echo(f"{path}：通过")
-        return
-    click.echo(f"{path}：{len(errors)} 个错误，{len(problems) - len(errors)} 个警告")
-    for problem in problems:
-        click.echo(f"  {problem}")
-    if errors:
-        raise SystemExit(1)
+        _fail(exc)
+    _print_report(report, fmt)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

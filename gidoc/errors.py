@@ -88,7 +88,39 @@ class GidocError(Exception):
 
 
 class InputError(GidocError):
-    """A data file cannot be read or parsed (missing, a folder, not UTF-8, bad JSON/YAML)."""
+    """A data file cannot be read or parsed (missing, a folder, not UTF-8, bad JSON/YAML).
+
+    The message is the finished Chinese text; the optional fields say the same
+    in parts for a program (a web service shows them beside the upload):
+    ``source`` the file or upload name, ``location`` where in it (a JSON path,
+    ``表三!D4``, ``第 3 行第 5 列``), ``label`` the field's Chinese name,
+    ``reason`` what is wrong.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str = "",
+        location: str = "",
+        label: str = "",
+        reason: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.source = source
+        self.location = location
+        self.label = label
+        self.reason = reason
+
+    def as_dict(self) -> dict[str, str]:
+        """The error as plain JSON-ready data: its parts and its whole message."""
+        return {
+            "source": self.source,
+            "location": self.location,
+            "label": self.label,
+            "reason": self.reason,
+            "message": str(self),
+        }
 
 
 class ReportValidationError(GidocError):

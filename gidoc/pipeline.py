@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gidoc.checking.report import CheckReport
 from gidoc.checking.validate import Checked, check
+from gidoc.config import default_template
 from gidoc.errors import (
     GidocError,
     InputError,
@@ -78,6 +80,19 @@ def check_files(paths: Sequence[str | Path]) -> list[Checked]:
     return results
 
 
+def check_report(paths: Sequence[str | Path], *, previous: str | Path | None = None) -> CheckReport:
+    """Check each data file, against last year's report when ``previous`` is given.
+
+    The report carries the text ``gidoc check`` prints, its JSON form and its
+    exit code.  Raises :class:`ReportValidationError` when ``previous`` is
+    itself invalid, :class:`InputError` when it cannot be read.
+    """
+    results = check_files(paths)
+    if previous is not None:
+        results = [check_against_previous(result, previous) for result in results]
+    return CheckReport(results)
+
+
 def render_files(
     paths: Sequence[str | Path],
     output: str | Path | None = None,
@@ -105,7 +120,14 @@ def render_files(
     only the page; ``fragment`` writes only the report's content, styled inline,
     for pasting into a CMS editor.  A ``template`` ending in ``.html`` is taken as
     the page template.
+
+    Without ``template``, the one named by ``gidoc.toml`` (or ``[tool.gidoc]``
+    in pyproject.toml) in the working folder is used, as ``gidoc render`` does;
+    the built-in template when none is set.
     """
+    if template is None:
+        # Read here, not in the CLI, so Python callers get the office's house style too.
+        template = default_template(Path.cwd())
     sources = [Path(p) for p in paths]
     out = None if output is None else Path(output)
     if template is not None and Path(template).suffix.lower() in (".html", ".htm"):
@@ -219,12 +241,14 @@ def convert_files(
     problems: list[GidocError] = []
     for source in sources:
         if source.is_dir():
-            problems.append(InputError(f"{source}：这是一个文件夹，不是 Word 文档"))
+            reason = "这是一个文件夹，不是 Word 文档"
         elif not source.is_file():
-            problems.append(InputError(f"{source}：文件不存在"))
+            reason = "文件不存在"
         elif source.suffix.lower() not in WORD_SUFFIXES:
-            allowed = "、".join(WORD_SUFFIXES)
-            problems.append(InputError(f"{source}：不是 Word 文档；可转换的文件类型为 {allowed}"))
+            reason = f"不是 Word 文档；可转换的文件类型为 {'、'.join(WORD_SUFFIXES)}"
+        else:
+            continue
+        problems.append(InputError(f"{source}：{reason}", source=str(source), reason=reason))
     if problems:
         raise InvalidInputs(problems)
     targets = output_paths(sources, None if output is None else Path(output), ".pdf")
@@ -271,7 +295,7 @@ DATA_SUFFIXES = (".yaml", ".yml", ".json", *EXCEL_FORMATS)
 
 
 def init_file(
-    path: Path,
+    path: str | Path | None = None,
     *,
     agency: str | None = None,
     year: int | None = None,
@@ -282,9 +306,16 @@ def init_file(
 
     With ``previous`` (any readable source: JSON, YAML, Excel form, .docx) the
     agency, 上年结转 and 现行有效件数 come from it and the year defaults to
-    the next one.  Raises :class:`ReportValidationError` when last year's data is invalid.
+    the next one.  Without ``path`` the file is ``<agency><year>.yaml`` in the
+    working folder, which needs ``agency`` or ``previous``.  Returns the path
+    written.  Raises :class:`ReportValidationError` when last year's data is invalid.
     """
     from gidoc.sources.skeleton import skeleton
+
+    if path is None:
+        if agency is None and previous is None:
+            raise InputError("请用 --agency 指定报告机关名称（或用 --from 沿用上年报告）")
+        path = f"{agency or 'report'}{year or ''}.yaml"
 
     last = _previous_report(previous) if previous is not None else None
     if year is None:
@@ -295,7 +326,7 @@ def init_file(
         data = skeleton(agency, year, last)
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    return write_data(path, data, force=force)
+    return write_data(Path(path), data, force=force)
 
 
 def extract_file(report: str | Path, output: Path | None = None, *, force: bool = False) -> Loaded:

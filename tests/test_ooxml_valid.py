@@ -397,7 +397,7 @@ def test_check_warns_about_compatibility_mode_and_misplaced_children(tmp_path: P
     title.append(OxmlElement("w:spacing"))
     title.append(OxmlElement("w:pBdr"))  # the schema puts pBdr before spacing
     doc.save(str(tmp_path / "old.docx"))
-    problems = check_template(tmp_path / "old.docx")
+    problems = check_template(tmp_path / "old.docx").problems
     assert all(p.severity == "warning" for p in problems)
     where = {p.cell: p.message for p in problems}
     assert "Word 2010 兼容模式" in where["文档设置"]

@@ -232,7 +232,7 @@ def test_template_guide_is_generated() -> None:
 # -- 3. the shipped and the sample template pass ------------------------------------
 @pytest.mark.parametrize("path", [SHIPPED, CUSTOM], ids=["shipped", "office-custom"])
 def test_shipped_and_sample_templates_pass(path: Path) -> None:
-    assert check_template(path) == []
+    assert check_template(path).problems == []
     result = run("template", "check", path)
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{path}：通过\n"
@@ -301,7 +301,7 @@ def test_tags_as_word_and_wps_store_them_work(
     doc = shipped()
     set_runs(doc.paragraphs[0], *items)
     path = save(doc, tmp_path)
-    assert check_template(path) == []
+    assert check_template(path).problems == []
     assert first_paragraph(ReportTemplate(path).render(muye_context)) == want
 
 
@@ -319,7 +319,7 @@ def test_paragraph_loop_split_by_spell_check_works(
         " %}",
     )
     path = save(doc, tmp_path)
-    assert check_template(path) == []
+    assert check_template(path).problems == []
     texts = [
         p.text for p in Document(io.BytesIO(ReportTemplate(path).render(muye_context))).paragraphs
     ]
@@ -462,7 +462,9 @@ def test_broken_template_is_reported_where_the_mistake_is(case: str, in_tmp: Pat
     doc = shipped()
     expected = BROKEN[case](doc)
     path = save(doc, in_tmp)
-    assert seen(check_template(path)) == [("error", cell, message) for cell, message in expected]
+    assert seen(check_template(path).problems) == [
+        ("error", cell, message) for cell, message in expected
+    ]
     result = run("template", "check", path.name)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
@@ -516,7 +518,9 @@ def test_changed_official_table_is_a_warning(case: str, in_tmp: Path) -> None:
     doc = shipped()
     expected = CHANGED_TABLES[case](doc)
     path = save(doc, in_tmp)
-    assert seen(check_template(path)) == [("warning", cell, message) for cell, message in expected]
+    assert seen(check_template(path).problems) == [
+        ("warning", cell, message) for cell, message in expected
+    ]
     result = run("template", "check", path.name)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -547,7 +551,9 @@ def test_swapped_value_tags_fail_the_trial_render(in_tmp: Path) -> None:
             f"实际为「{people_n}」",
         ),
     ]
-    assert seen(check_template(path)) == [("error", cell, message) for cell, message in expected]
+    assert seen(check_template(path).problems) == [
+        ("error", cell, message) for cell, message in expected
+    ]
     result = run("template", "check", path.name)
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines()[0] == "edited.docx：2 个错误，0 个警告"
@@ -562,7 +568,7 @@ def test_swapped_tags_with_a_relabel_are_still_caught(in_tmp: Path) -> None:
     first, second = table_cell(doc, 2, total), table_cell(doc, 2, upheld)
     set_cell_text(first, upheld)
     set_cell_text(second, total)
-    problems = check_template(save(doc, in_tmp))
+    problems = check_template(save(doc, in_tmp)).problems
     assert [(p.severity, p.cell) for p in problems] == [
         ("error", "表四 第 4 行第 1 列"),
         ("error", "表四 第 4 行第 5 列"),
@@ -580,7 +586,7 @@ def test_swapped_tags_in_a_reshaped_table_are_named_in_full(in_tmp: Path) -> Non
     first, second = table_cell(doc, 1, people), table_cell(doc, 1, other)
     set_cell_text(first, other)
     set_cell_text(second, people)
-    assert seen(check_template(save(doc, in_tmp))) == [
+    assert seen(check_template(save(doc, in_tmp)).problems) == [
         ("warning", *merge),
         ("warning", "表三 第 4 行第 4 列", f"文字从「{people}」改为「{other}」"),
         ("warning", "表三 第 4 行第 9 列", f"文字从「{other}」改为「{people}」"),
@@ -604,7 +610,7 @@ def test_hostile_tag_is_refused_by_check_and_render(tag: str, in_tmp: Path) -> N
     doc = shipped()
     set_runs(doc.paragraphs[0], tag)
     path = save(doc, in_tmp)
-    assert seen(check_template(path)) == [
+    assert seen(check_template(path).problems) == [
         (
             "error",
             f"正文第 1 段「{tag[:16]}…」",
@@ -757,6 +763,16 @@ def test_unknown_key_in_tool_gidoc_names_pyproject(office: Path) -> None:
     assert line == f"{config}：不认识的设置 templte；可用的设置：template"
 
 
+def test_render_files_from_python_uses_gidoc_toml(office: Path) -> None:
+    """The Python API picks the office's template as gidoc render does."""
+    (office / "gidoc.toml").write_text('template = "t.docx"\n', encoding="utf-8")
+    (written,) = render_files([office / "data.json"])
+    assert written.docx == office / "data.docx"
+    paragraphs = Document(str(office / "data.docx")).paragraphs
+    assert paragraphs[0].text == MUYE_AGENCY  # the red band above the title
+    assert paragraphs[1].text == f"{MUYE_AGENCY}2025年政府信息公开工作年度报告"
+
+
 def test_template_option_wins_over_gidoc_toml(office: Path) -> None:
     (office / "gidoc.toml").write_text('template = "t.docx"\n', encoding="utf-8")
     shutil.copyfile(SHIPPED, office / "plain.docx")
@@ -821,3 +837,34 @@ def test_check_layout_accepts_the_custom_template(
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 layout problems" in result.stdout
+
+
+def test_template_report_carries_exit_code_and_json(in_tmp: Path) -> None:
+    doc = shipped()
+    expected = _unknown_name(doc)
+    path = save(doc, in_tmp)
+    report = check_template(path)
+    assert report.exit_code == 1
+    assert report.warnings == []
+    as_json = report.as_json()
+    assert as_json["file"] == str(path)
+    assert as_json["ok"] is False
+    assert [(e["severity"], e["cell"], e["message"]) for e in as_json["errors"]] == [
+        ("error", cell, message) for cell, message in expected
+    ]
+    assert as_json["warnings"] == []
+    assert list(report.lines())[0] == f"{path}：{len(expected)} 个错误，0 个警告"
+    result = run("template", "check", path.name, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.stdout) == {**as_json, "file": path.name}
+
+
+def test_a_ready_template_reports_exit_0(in_tmp: Path) -> None:
+    path = save(shipped(), in_tmp)
+    report = check_template(path)
+    assert report.exit_code == 0
+    assert report.as_json() == {"file": str(path), "ok": True, "errors": [], "warnings": []}
+    assert str(report) == f"{path}：通过"
+    result = run("template", "check", path.name, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ok"] is True

@@ -59,13 +59,14 @@ def check(
     ``locations`` maps JSON paths to where the values sit in the source (e.g.
     ``表三!F9``); each problem found at such a path carries that location.
     """
+    report: Report | None = None
     try:
-        report = Report.model_validate(data)
+        valid = Report.model_validate(data)
     except ValidationError as exc:
         problems = [_problem(error) for error in exc.errors()]
-        report = None
     else:
-        problems = checks.cross_check(report) + checks.review(report)
+        report = valid
+        problems = checks.cross_check(valid) + checks.review(valid)
     if locations:
         problems = [
             dataclasses.replace(p, cell=locations[p.path]) if p.path in locations else p

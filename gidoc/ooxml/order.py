@@ -366,7 +366,7 @@ def _clark(tag: str) -> str:
 
 
 def _ranks_of(parent: etree._Element) -> dict[str, int]:
-    ranks = _RANKS.get(parent.tag)  # type: ignore[arg-type]
+    ranks = _RANKS.get(parent.tag)
     if ranks is None:
         raise ValueError(f"no schema sequence known for {parent.tag}")
     return ranks
@@ -381,11 +381,11 @@ def insert(parent: etree._Element, child: etree._Element) -> etree._Element:
     child that no sequence here describes.
     """
     ranks = _ranks_of(parent)
-    rank = ranks.get(child.tag)  # type: ignore[arg-type]
+    rank = ranks.get(child.tag)
     if rank is None:
         raise ValueError(f"{child.tag} is not a child of {parent.tag} in the schema")
     for index, sibling in enumerate(parent):
-        other = ranks.get(sibling.tag)  # type: ignore[arg-type]
+        other = ranks.get(sibling.tag)
         if other is not None and other > rank:
             parent.insert(index, child)
             return child
@@ -422,13 +422,13 @@ def misplaced(parent: etree._Element) -> list[str]:
 
     Empty when the order is right, or when no sequence is known for ``parent``.
     """
-    ranks = _RANKS.get(parent.tag)  # type: ignore[arg-type]
+    ranks = _RANKS.get(parent.tag)
     if ranks is None:
         return []
     wrong: list[str] = []
     highest = -1
     for child in parent:
-        rank = ranks.get(child.tag)  # type: ignore[arg-type]
+        rank = ranks.get(child.tag)
         if rank is None:
             continue
         if rank < highest:
@@ -442,12 +442,12 @@ def reorder(parent: etree._Element) -> bool:
 
     Children no sequence lists keep their place relative to the one before them.
     """
-    ranks = _RANKS.get(parent.tag)  # type: ignore[arg-type]
+    ranks = _RANKS.get(parent.tag)
     if ranks is None or not misplaced(parent):
         return False
     groups: list[tuple[int, list[etree._Element]]] = []
     for child in parent:
-        rank = ranks.get(child.tag)  # type: ignore[arg-type]
+        rank = ranks.get(child.tag)
         if rank is None and groups:
             groups[-1][1].append(child)  # an extension travels with its predecessor
         else:

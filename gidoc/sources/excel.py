@@ -501,7 +501,7 @@ def _heights(ws: Any, layout: _Layout) -> None:
     for coord, text in cells:
         letter, row = coord[0], int(coord[1:])
         width, rows = spans.get(coord, (layout.widths.get(letter, 8.43), 1))
-        points = _lines(text, width) * 15 + 6
+        points: float = _lines(text, width) * 15 + 6
         heights[row] = max(heights.get(row, 20), points / rows)
     for item in layout.inputs:
         if item.kind in ("text", "required_text"):

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from jinja2 import nodes
@@ -291,7 +291,7 @@ class _Checker:
             if keyword == "elif":
                 tree = self.compile(where, tag, "{% if " + inner[4:] + " %}{% endif %}")
                 if tree is not None:
-                    self.names_in(where, tag, tree.body[0].test)
+                    self.names_in(where, tag, cast(nodes.If, tree.body[0]).test)
         elif keyword.startswith("end"):
             opener = keyword[3:]
             if not self.stack:
@@ -304,7 +304,8 @@ class _Checker:
         elif keyword == "set":
             tree = self.compile(where, tag, "{% " + inner + " %}")
             if tree is not None:
-                node = tree.body[0]
+                # A lone {% set %} compiles to an Assign; a block set would not compile here.
+                node = cast(nodes.Assign, tree.body[0])
                 self.names_in(where, tag, node.node)
                 for name in _targets(node.target):
                     self.scope.frames[-1][name] = ""
@@ -542,8 +543,52 @@ def _element_order(parts: Parts) -> list[Problem]:
 
 
 # -- the whole check ----------------------------------------------------------------
-def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> list[Problem]:
-    """Every problem of a template, errors first; an empty list means it is ready to use.
+@dataclass(frozen=True)
+class TemplateReport:
+    """Every problem of one template, errors first; no problems means it is ready to use."""
+
+    source: str
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that keep the template from rendering a correct report."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Changes worth a look that do not block (a reshaped official table, changed labels)."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the template has no error (warnings allowed), else 1."""
+        return 1 if self.errors else 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as JSON-ready data: ``{"file", "ok", "errors", "warnings"}``."""
+        return {
+            "file": self.source,
+            "ok": not self.errors,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
+
+    def lines(self) -> Iterator[str]:
+        """The report as text: a verdict line, then each problem indented below it."""
+        if not self.problems:
+            yield f"{self.source}：通过"
+            return
+        yield f"{self.source}：{len(self.errors)} 个错误，{len(self.warnings)} 个警告"
+        for problem in self.problems:
+            yield f"  {problem}"
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> TemplateReport:
+    """Check a template: syntax, variables, the official tables, and a trial render.
 
     ``data`` (report data, validated here) is used for the names and the trial
     render; by default a bundled example with a distinct number in every cell.
@@ -577,4 +622,4 @@ def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> l
             same = {k: v for k, v in official.items() if k not in reshaped}
             filled = _official_tables(rendered, f"{shown}（试填结果）")
             problems += _numbers_in_cells(same, filled, context)
-    return sorted(problems, key=lambda p: p.severity != "error")
+    return TemplateReport(str(path), sorted(problems, key=lambda p: p.severity != "error"))

@@ -26,6 +26,7 @@ from gidoc.format import tables as T
 from gidoc.output.context import build_context
 from gidoc.output.docx import environment
 from gidoc.output.html import HtmlTemplate, page_names
+from gidoc.template.check import TemplateReport
 from gidoc.template.variables import example_data
 
 #: Attributes through which a page would load something from outside.
@@ -116,8 +117,8 @@ def _page(page: Any) -> Iterator[Problem]:
         yield _warning("网页", "没有 <title>")
 
 
-def check_html_template(path: str | Path, data: Mapping[str, Any] | None = None) -> list[Problem]:
-    """Every problem of a page template, errors first; an empty list means it is ready to use.
+def check_html_template(path: str | Path, data: Mapping[str, Any] | None = None) -> TemplateReport:
+    """Every problem of a page template, errors first; no problem means it is ready to use.
 
     ``data`` (report data, validated here) fills the trial render; by default the
     bundled example with a distinct number in every cell.
@@ -126,7 +127,7 @@ def check_html_template(path: str | Path, data: Mapping[str, Any] | None = None)
     try:
         template = HtmlTemplate(path)
     except GidocError as exc:
-        return [_error("模板", str(exc))]
+        return TemplateReport(str(path), [_error("模板", str(exc))])
     problems = list(_names(template, context))
     if not problems:
         try:
@@ -140,4 +141,4 @@ def check_html_template(path: str | Path, data: Mapping[str, Any] | None = None)
                 problems.append(_error("试填", f"试填结果不是网页：{exc}"))
             else:
                 problems += [*_numbers(page, context), *_page(page)]
-    return sorted(problems, key=lambda p: p.severity != "error")
+    return TemplateReport(str(path), sorted(problems, key=lambda p: p.severity != "error"))

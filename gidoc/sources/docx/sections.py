@@ -170,7 +170,7 @@ def _split_sections(
             if any(_matches_heading(paras[i], v) for v in variants)
         ]
         styled = [i for i in candidates if paras[i].heading]
-        chosen = (styled or candidates or [None])[0]
+        chosen = styled[0] if styled else candidates[0] if candidates else None
         found.append(chosen)
         if chosen is not None:
             start = chosen + 1

@@ -277,7 +277,7 @@ def table_4(reader: Reader, table: Table) -> dict[str, Any]:
             col,
             f"review_and_litigation.{group}.total",
             f"{label} / {L.TOTAL}",
-            sum(row.values()),
+            sum(int(value) for value in row.values()),
         )
         out[group] = row
     return out
