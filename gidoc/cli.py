@@ -74,7 +74,7 @@ _timeout_option = click.option(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=click.Path(),  # a str: a trailing / marks a folder, which Path would drop
     help="输出文件或文件夹；默认写在数据文件旁边。一个数据文件时可写 报告.docx，"
     "或 报告.pdf（只生成 PDF）。",
 )
@@ -88,7 +88,7 @@ _timeout_option = click.option(
 @_timeout_option
 def render(
     data: tuple[Path, ...],
-    output: Path | None,
+    output: str | None,
     template: Path | None,
     want_pdf: bool,
     pdfa: bool,
@@ -142,13 +142,13 @@ def _print_rendered(rendered: Sequence[Rendered]) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=click.Path(),  # a str: a trailing / marks a folder, which Path would drop
     help="输出文件夹，或（一个文档时）以 .pdf 结尾的文件；默认写在文档旁边。",
 )
 @_pdfa_option
 @_timeout_option
 def convert(
-    documents: tuple[Path, ...], output: Path | None, pdfa: bool, timeout: float | None
+    documents: tuple[Path, ...], output: str | None, pdfa: bool, timeout: float | None
 ) -> None:
     """把 Word 文档转换为 PDF（例如手工修改过的报告）。
 

@@ -5,6 +5,7 @@ Everything the command line does is here, callable from Python.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from gidoc.errors import (
 from gidoc.format.models import Report
 from gidoc.output.context import build_context
 from gidoc.output.docx import ReportTemplate
-from gidoc.output.files import output_paths, write_atomic
+from gidoc.output.files import output_paths, refuse_protected, same_file, write_atomic
 from gidoc.output.pdf import ConversionError, Progress, convert
 from gidoc.sources.load import EXCEL_FORMATS, Loaded
 
@@ -84,14 +85,25 @@ def render_files(
     """
     sources = [Path(p) for p in paths]
     out = None if output is None else Path(output)
-    pdf_only = out is not None and out.suffix.lower() == ".pdf" and not out.is_dir()
+    folder_meant = isinstance(output, str) and output.endswith(("/", os.sep))
+    pdf_only = (
+        out is not None and out.suffix.lower() == ".pdf" and not out.is_dir() and not folder_meant
+    )
+    # The template must never be overwritten by its own report (every later render
+    # would then print the old report), under any name.
+    protected = [] if template is None else [(Path(template), "模板")]
+    allowed = (".docx", ".pdf")
     if pdf_only:
-        pdf_targets: list[Path] | None = output_paths(sources, out, ".pdf")
+        pdf_targets: list[Path] | None = output_paths(
+            sources, output, ".pdf", protected=protected, allowed=allowed
+        )
         docx_targets: list[Path] | None = None
     else:
-        docx_targets = output_paths(sources, out, ".docx")
+        docx_targets = output_paths(sources, output, ".docx", protected=protected, allowed=allowed)
         want_pdf = pdf or pdfa
         pdf_targets = [t.with_suffix(".pdf") for t in docx_targets] if want_pdf else None
+        for target in pdf_targets or []:
+            refuse_protected(target, [(s, "数据文件") for s in sources] + protected)
     checked = _validated(sources)
     loaded = ReportTemplate(template)
     documents = [loaded.render(build_context(report)) for report, _ in checked]
@@ -174,7 +186,7 @@ def convert_files(
             problems.append(InputError(f"{source}：不是 Word 文档；可转换的文件类型为 {allowed}"))
     if problems:
         raise InvalidInputs(problems)
-    targets = output_paths(sources, None if output is None else Path(output), ".pdf")
+    targets = output_paths(sources, output, ".pdf", allowed=(".pdf",))
     return convert(sources, targets, pdfa=pdfa, timeout=timeout, progress=progress)
 
 
@@ -233,6 +245,11 @@ def init_file(
     """
     from gidoc.sources.skeleton import skeleton
 
+    if previous is not None and same_file(Path(path), Path(previous)):
+        # --force is for replacing an old skeleton, never last year's data itself.
+        raise OutputError(
+            f"{path}：这是上年数据 {previous} 本身，新的数据文件会覆盖它；请用 -o 指定另一个文件名"
+        )
     last = _previous_report(previous) if previous is not None else None
     if year is None:
         if last is None:
@@ -249,6 +266,10 @@ def extract_file(report: str | Path, output: Path | None = None, *, force: bool 
     """Read a finished report (.docx) back into data; write it to ``output`` when given."""
     from gidoc.sources.docx import read_report
 
+    if output is not None and same_file(Path(output), Path(report)):
+        raise OutputError(
+            f"{output}：这是要提取的报告 {report} 本身，输出会覆盖它；请用 -o 指定另一个文件名"
+        )
     loaded = read_report(Path(report))
     if output is not None:
         write_data(output, loaded.data, force=force)
