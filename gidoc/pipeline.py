@@ -23,6 +23,7 @@ from gidoc.errors import (
 )
 from gidoc.format.models import Report
 from gidoc.output.context import build_context
+from gidoc.output.documents import document_problem
 from gidoc.output.docx import ReportTemplate
 from gidoc.output.files import output_paths, refuse_protected, same_file, write_atomic
 from gidoc.output.pdf import ConversionError, Progress, convert
@@ -184,6 +185,12 @@ def convert_files(
         elif source.suffix.lower() not in WORD_SUFFIXES:
             allowed = "、".join(WORD_SUFFIXES)
             problems.append(InputError(f"{source}：不是 Word 文档；可转换的文件类型为 {allowed}"))
+        else:
+            # What check refuses, convert refuses too: a file that only has the name of a
+            # Word document, or one that would make LibreOffice fetch a URL or read a file.
+            problem = document_problem(source)
+            if problem is not None:
+                problems.append(InputError(problem))
     if problems:
         raise InvalidInputs(problems)
     targets = output_paths(sources, output, ".pdf", allowed=(".pdf",))

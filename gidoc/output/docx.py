@@ -25,6 +25,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from gidoc.errors import TemplateError, os_reason
+from gidoc.ooxml.container import (
+    PackageProblem,
+    check_entries,
+    ole_reason,
+    parse_part,
+    read_entries,
+)
+from gidoc.ooxml.external import ExternalReference, describe, external_references
 from gidoc.resources import DEFAULT_TEMPLATE, default_template_bytes
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -114,10 +122,16 @@ class ReportTemplate:
     which costs more than the filling itself.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, allow_external: bool = False) -> None:
         """Load ``path``, or the default template shipped with gidoc when None.
 
-        Raises :class:`TemplateError` if the file is missing or is not a Word document.
+        Raises :class:`TemplateError` if the file is missing, is not a Word
+        document, or holds what no Word file does (encrypted or unreadable
+        entries, names outside the package, a DTD, XML that is not UTF-8).  A
+        template that links external resources (an image by URL, an
+        INCLUDEPICTURE field…) is refused too, as LibreOffice would fetch them
+        into every PDF; ``allow_external`` only records them in
+        :attr:`external`, for ``template check`` to report each place.
         """
         if path is None:
             self.name = DEFAULT_TEMPLATE
@@ -132,9 +146,18 @@ class ReportTemplate:
         self._docxtpl_instance: Any = None
         try:
             with zipfile.ZipFile(io.BytesIO(source)) as archive:
-                self._entries = [(info, archive.read(info)) for info in archive.infolist()]
-        except (zipfile.BadZipFile, zlib.error, EOFError):
+                self._entries = list(read_entries(archive))
+                _check_parts(self._entries)
+                self.external: list[ExternalReference] = external_references(archive)
+        except PackageProblem as exc:
+            raise TemplateError(f"模板 {self.name}：{exc}") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError):
             raise TemplateError(f"模板 {self.name}：文件已损坏，无法解压") from None
+        if self.external and not allow_external:
+            raise TemplateError(
+                f"模板 {self.name} 引用了外部资源，生成 PDF 时会访问网络或读取本机文件，已拒绝："
+                f"{describe(self.external)}；请在 Word 中删除这些链接和域，图片请用“插入图片”嵌入"
+            )
         self._compiled: dict[str, jinja2.Template] | None = None
         self._column_loops: set[str] = set()
 
@@ -232,6 +255,26 @@ class ReportTemplate:
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _check_parts(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> None:
+    """Every XML part plain, well-formed UTF-8 XML without a DTD, or :class:`PackageProblem`.
+
+    Checked once on loading, so that neither rendering nor ``template check``
+    meets a DTD (XXE, billion laughs), damaged XML or a UTF-16 part halfway.
+    """
+    for info, data in entries:
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        if _TEXT_PARTS.fullmatch(info.filename) or info.filename == "docProps/core.xml":
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise PackageProblem(
+                    f"{info.filename} 不是 UTF-8 编码（可能被另存为 UTF-16）；"
+                    "请在 Word 中打开模板并另存为 .docx"
+                ) from None
+        parse_part(info.filename, data)
+
+
 def _check_tags_closed(template: str, part: str, xml: str) -> None:
     """Refuse a paragraph whose ``{{``/``{%`` is not closed in that same paragraph.
 
@@ -258,12 +301,18 @@ def _read_template(path: Path) -> bytes:
         raise TemplateError(f"模板 {path}：这是一个文件夹，不是 Word 文档") from None
     except OSError as exc:
         raise TemplateError(f"模板 {path}：无法读取（{os_reason(exc)}）") from None
+    reason = ole_reason(data)
+    if reason is not None:
+        raise TemplateError(f"模板 {path}：{reason}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateError(f"模板 {path}：不是 Word 文档（.docx）")
             _check_sizes(path, archive)
-    except zipfile.BadZipFile:
+            check_entries(archive)
+    except PackageProblem as exc:
+        raise TemplateError(f"模板 {path}：{exc}") from None
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
         raise TemplateError(
             f"模板 {path}：不是 Word 文档（.docx）；旧版 .doc 文件请先在 Word 中另存为 .docx"
         ) from None
