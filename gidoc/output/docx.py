@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from gidoc.errors import TemplateError, os_reason
@@ -33,6 +32,7 @@ from gidoc.ooxml.container import (
     read_entries,
 )
 from gidoc.ooxml.external import ExternalReference, describe, external_references
+from gidoc.output.sandbox import BoundedEnvironment, LimitExceeded, time_limit
 from gidoc.resources import DEFAULT_TEMPLATE, default_template_bytes
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -46,7 +46,7 @@ _TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes
 
 #: Part of every cache key: bytecode made under other settings or by another docxtpl
 #: (which prepares the XML) must never be reused.
-_ENV_KEY = f"sandboxed-autoescape-strict-1/docxtpl-{importlib.metadata.version('docxtpl')}"
+_ENV_KEY = f"sandboxed-autoescape-strict-bounded-2/docxtpl-{importlib.metadata.version('docxtpl')}"
 
 
 class _Parts(jinja2.BaseLoader):
@@ -59,10 +59,15 @@ class _Parts(jinja2.BaseLoader):
     def __init__(self, prepare: Callable[[str, str], str]) -> None:
         self.raw: dict[str, str] = {}
         self._prepare = prepare
+        #: Set once the template's own parts are compiled: from then on, any name asked for
+        #: comes from {% include %}, {% import %} or {% extends %}, which gidoc does not support.
+        self.sealed = False
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Any]:
+        if self.sealed or template not in self.raw:
+            raise jinja2.TemplateNotFound(template)
         return self._prepare(template, self.raw[template]), None, lambda: True
 
     def load(
@@ -71,6 +76,8 @@ class _Parts(jinja2.BaseLoader):
         name: str,
         globals: MutableMapping[str, Any] | None = None,
     ) -> jinja2.Template:
+        if self.sealed or name not in self.raw:
+            raise jinja2.TemplateNotFound(name)
         cache = environment.bytecode_cache
         bucket = cache.get_bucket(environment, name, None, self.raw[name]) if cache else None
         code = bucket.code if bucket is not None else None
@@ -100,15 +107,19 @@ def environment(
     """The Jinja environment templates run in: sandboxed, autoescaped, strict about names.
 
     A template comes from outside (an office's Word file): it must not reach
-    Python internals, must not break the XML with a value, and must not turn
-    a misspelt name into empty text.
+    Python internals, must not break the XML with a value, must not turn
+    a misspelt name into empty text, and must not exhaust the machine
+    (:mod:`gidoc.output.sandbox`).
     """
-    return ImmutableSandboxedEnvironment(
+    return BoundedEnvironment(
         loader=loader,
         bytecode_cache=cache,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
+        # No cache of loaded templates: a later {% include %} of a part's name must
+        # reach the sealed loader and be refused, not find the compiled part.
+        cache_size=0,
     )
 
 
@@ -200,21 +211,53 @@ class ReportTemplate:
                 compiled[info.filename] = self._env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"模板 {self.name} 有语法错误：{exc.message}") from None
+        self._parts.sealed = True
         return compiled
 
-    def render(self, context: Mapping[str, Any]) -> bytes:
+    def render(self, context: Mapping[str, Any], *, timeout: float | None = None) -> bytes:
         """Fill the template with ``context`` and return the .docx bytes.
 
         Raises :class:`TemplateError` when the template uses a name the context
-        lacks, has a syntax error, reaches for what the sandbox forbids, yields
-        malformed XML, or leaves a template tag in the document.
+        lacks, has a syntax error, reaches for what the sandbox forbids, meets
+        one of its limits (huge numbers, texts, loops, recursion), fails in its
+        own arithmetic, runs longer than ``timeout`` seconds (default
+        :func:`gidoc.output.sandbox.render_timeout`), yields malformed XML, or
+        leaves a template tag in the document.  The message names the place
+        in the template where it can.
         """
         if self._compiled is None:
             self._compiled = self._compile()
         rendered: dict[str, bytes] = {}
+        part = ""
         try:
-            for name, template in self._compiled.items():
-                rendered[name] = self._finish(name, template.render(context))
+            with time_limit(timeout):
+                for part, template in self._compiled.items():
+                    rendered[part] = self._finish(part, template.render(context))
+        except LimitExceeded as exc:
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：{exc.message}"
+            ) from None
+        except jinja2.TemplateNotFound:
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, None)}：gidoc 模板不能引用其他模板"
+                "（{% include %}、{% import %}、{% extends %}），请把内容直接写在模板中"
+            ) from None
+        except RecursionError as exc:
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：嵌套或递归过深（宏是否在调用自身？），已停止"
+            ) from None
+        except MemoryError as exc:
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：填写时内存不足（模板构造了过大的文字或列表）"
+            ) from None
+        except ZeroDivisionError as exc:
+            raise TemplateError(f"模板 {self.name}{self._place(part, exc)}：除数为零") from None
+        except (ArithmeticError, ValueError, TypeError, LookupError, AttributeError) as exc:
+            # A template's own expression failed (int('x'), '%d' % 'a', 10.0 ** 999 …).
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：填写时出错"
+                f"（{type(exc).__name__}：{_first_line(exc)}）"
+            ) from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"模板 {self.name} 使用了数据中没有的变量：{exc.message}") from None
         except jinja2.exceptions.SecurityError as exc:
@@ -233,6 +276,35 @@ class ReportTemplate:
         if leftover:
             raise TemplateError(f"模板 {self.name} 填写后仍残留模板标记：{'、'.join(leftover[:5])}")
         return docx
+
+    def _place(self, part: str, exc: BaseException | None) -> str:
+        """Where in the template an error arose: ``（正文「{{ n ** 5000 }}」附近）``, or ``""``.
+
+        The prepared XML holds one paragraph a line (see :meth:`_prepare`), and
+        Jinja's rewritten traceback gives the template line; its text is the
+        place a person can find with Word's search.
+        """
+        where = "正文" if part == "word/document.xml" else part
+        line = None
+        tb = exc.__traceback__ if exc is not None else None
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == "<template>":
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        text = ""
+        name = f"{_ENV_KEY}/{self._key}/{part}"
+        if line is not None and name in self._parts.raw:
+            try:
+                lines = self._prepare(part, self._parts.raw[name]).split("\n")
+                text = html.unescape("".join(_W_TEXT.findall(lines[line - 1])))
+            except (IndexError, ValueError):
+                text = ""
+        if not part:
+            return ""
+        if text.strip():
+            shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "…"
+            return f"（{where}「{shown}」附近）"
+        return f"（{where}）"
 
     def _finish(self, name: str, xml: str) -> bytes:
         """Undo docxtpl's escapes, resolve breaks, and insist on well-formed XML."""
@@ -253,6 +325,11 @@ class ReportTemplate:
             # {%tc %} loops change a row's cell count; docxtpl evens out the grid.
             tree = self._docxtpl.fix_tables(etree.tostring(tree, encoding="unicode"))
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:120] if text else ""
 
 
 def _check_parts(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> None:
