@@ -445,5 +445,17 @@ def template_check(path: Path, data: Path | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``gidoc`` console script."""
-    cli.main(args=argv, prog_name="gidoc")
+    """Entry point of the ``gidoc`` console script.
+
+    SIGTERM, SIGHUP and Ctrl-C end the run like an error would: LibreOffice is
+    killed, temporary files and folders are removed, and the exit code is
+    128 + the signal number.
+    """
+    from gidoc.output.signals import Terminated, terminating_signals
+
+    try:
+        with terminating_signals():
+            cli.main(args=argv, prog_name="gidoc")
+    except Terminated as exc:
+        click.echo(f"gidoc：收到信号 {exc}，已中止；未完成的文件和临时文件已删除", err=True)
+        raise SystemExit(exc.exit_code) from None

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gidoc.errors import OutputError, os_reason
+from gidoc.output import signals
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -107,7 +108,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     if path.is_dir():
         raise OutputError(f"{path}：已存在同名文件夹，无法写入文件")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        # No signal between creating the temporary file and noting it: an interrupted
+        # run removes every noted one (gidoc.output.signals), and only those.
+        with signals.blocked():
+            handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            signals.pending(Path(temp_name))
     except PermissionError:
         raise OutputError(f"{path}：没有在 {folder} 中写入的权限") from None
     except OSError as exc:
@@ -120,11 +125,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.umask(umask)
         temp.chmod(0o666 & ~umask)
         os.replace(temp, path)
+        signals.settled(temp)
     except PermissionError:
         temp.unlink(missing_ok=True)
+        signals.settled(temp)
         raise OutputError(f"{path}：无法写入，文件可能正被 Word/WPS 打开，或没有写入权限") from None
     except BaseException as exc:
         temp.unlink(missing_ok=True)
+        signals.settled(temp)
         if isinstance(exc, OSError):
             raise OutputError(f"{path}：无法写入（{os_reason(exc)}）") from None
         raise

@@ -16,7 +16,6 @@ import functools
 import importlib.resources
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -24,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from gidoc.errors import GidocError
+from gidoc.output import signals
 from gidoc.output.files import write_atomic
 
 #: Environment variable naming the LibreOffice program to use instead of searching PATH.
@@ -260,15 +260,17 @@ def _run(
 ) -> None:
     """Run LibreOffice in its own process group; kill the group at the time limit."""
     try:
-        process = subprocess.Popen(
+        # Registered, so that SIGTERM/SIGHUP kill this group too (gidoc.output.signals).
+        process = signals.start(
             command,
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            start_new_session=True,
         )
+    except InterruptedError:
+        raise ConversionError("已中止，未启动 LibreOffice") from None
     except OSError as exc:
         raise ConversionError(
             f"无法启动 LibreOffice（{command[0]}：{exc.strerror}）。{INSTALL_HINT}"
@@ -289,16 +291,9 @@ def _run(
                     done = finished
                     progress(done)
     finally:
-        _kill_group(process)
+        signals.finished(process)
     if progress is not None and done != count:
         progress(sum(1 for _ in outbox.glob("*.pdf")))
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """End LibreOffice and anything it started (oosplash starts soffice.bin)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
 
 
 # -- diagnosis ---------------------------------------------------------------------
