@@ -68,7 +68,7 @@ _timeout_option = click.option(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=click.Path(),  # a str: a trailing / marks a folder, which Path would drop
     help="输出文件或文件夹；默认写在数据文件旁边。一个数据文件时可写 报告.docx，"
     "或 报告.pdf（只生成 PDF）。",
 )
@@ -90,7 +90,7 @@ _timeout_option = click.option(
 @_timeout_option
 def render(
     data: tuple[Path, ...],
-    output: Path | None,
+    output: str | None,
     template: Path | None,
     want_pdf: bool,
     want_html: bool,
@@ -149,13 +149,13 @@ def _print_rendered(rendered: Sequence[Rendered]) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=click.Path(),  # a str: a trailing / marks a folder, which Path would drop
     help="输出文件夹，或（一个文档时）以 .pdf 结尾的文件；默认写在文档旁边。",
 )
 @_pdfa_option
 @_timeout_option
 def convert(
-    documents: tuple[Path, ...], output: Path | None, pdfa: bool, timeout: float | None
+    documents: tuple[Path, ...], output: str | None, pdfa: bool, timeout: float | None
 ) -> None:
     """把 Word 文档转换为 PDF（例如手工修改过的报告）。
 
@@ -410,5 +410,17 @@ def template_check(path: Path, data: Path | None, fmt: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``gidoc`` console script."""
-    cli.main(args=argv, prog_name="gidoc")
+    """Entry point of the ``gidoc`` console script.
+
+    SIGTERM, SIGHUP and Ctrl-C end the run like an error would: LibreOffice is
+    killed, temporary files and folders are removed, and the exit code is
+    128 + the signal number.
+    """
+    from gidoc.output.signals import Terminated, terminating_signals
+
+    try:
+        with terminating_signals():
+            cli.main(args=argv, prog_name="gidoc")
+    except Terminated as exc:
+        click.echo(f"gidoc：收到信号 {exc}，已中止；未完成的文件和临时文件已删除", err=True)
+        raise SystemExit(exc.exit_code) from None

@@ -5,6 +5,7 @@ Everything the command line does is here, callable from Python.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,8 +25,9 @@ from gidoc.errors import (
 )
 from gidoc.format.models import Report
 from gidoc.output.context import build_context
+from gidoc.output.documents import document_problem
 from gidoc.output.docx import ReportTemplate
-from gidoc.output.files import output_paths, write_atomic
+from gidoc.output.files import output_paths, refuse_protected, same_file, write_atomic
 from gidoc.output.html import HtmlTemplate
 from gidoc.output.pdf import ConversionError, Progress, convert
 from gidoc.sources.files import EXCEL_FORMATS
@@ -130,20 +132,33 @@ def render_files(
         template = default_template(Path.cwd())
     sources = [Path(p) for p in paths]
     out = None if output is None else Path(output)
+    folder_meant = isinstance(output, str) and output.endswith(("/", os.sep))
+    # The template must never be overwritten by its own report (every later render
+    # would then print the old report), under any name.
+    protected = [] if template is None else [(Path(template), "模板")]
     if template is not None and Path(template).suffix.lower() in (".html", ".htm"):
         html_template, template = template, None
-    if out is not None and out.suffix.lower() in (".html", ".htm") and not out.is_dir():
-        return _render_pages(
-            sources, output_paths(sources, out, out.suffix.lower()), html_template, fragment
+    allowed = (".docx", ".pdf", ".html", ".htm")
+    page_only = out is not None and out.suffix.lower() in (".html", ".htm")
+    if page_only and out is not None and not out.is_dir() and not folder_meant:
+        targets = output_paths(
+            sources, output, out.suffix.lower(), protected=protected, allowed=allowed
         )
-    pdf_only = out is not None and out.suffix.lower() == ".pdf" and not out.is_dir()
+        return _render_pages(sources, targets, html_template, fragment)
+    pdf_only = (
+        out is not None and out.suffix.lower() == ".pdf" and not out.is_dir() and not folder_meant
+    )
     if pdf_only:
-        pdf_targets: list[Path] | None = output_paths(sources, out, ".pdf")
+        pdf_targets: list[Path] | None = output_paths(
+            sources, output, ".pdf", protected=protected, allowed=allowed
+        )
         docx_targets: list[Path] | None = None
     else:
-        docx_targets = output_paths(sources, out, ".docx")
+        docx_targets = output_paths(sources, output, ".docx", protected=protected, allowed=allowed)
         want_pdf = pdf or pdfa
         pdf_targets = [t.with_suffix(".pdf") for t in docx_targets] if want_pdf else None
+        for target in pdf_targets or []:
+            refuse_protected(target, [(s, "数据文件") for s in sources] + protected)
     checked = _validated(sources)
     loaded = ReportTemplate(template)
     documents = [loaded.render(build_context(report)) for report, _ in checked]
@@ -247,11 +262,16 @@ def convert_files(
         elif source.suffix.lower() not in WORD_SUFFIXES:
             reason = f"不是 Word 文档；可转换的文件类型为 {'、'.join(WORD_SUFFIXES)}"
         else:
+            # What check refuses, convert refuses too: a file that only has the name of a
+            # Word document, or one that would make LibreOffice fetch a URL or read a file.
+            problem = document_problem(source)
+            if problem is not None:
+                problems.append(InputError(problem, source=str(source), reason=problem))
             continue
         problems.append(InputError(f"{source}：{reason}", source=str(source), reason=reason))
     if problems:
         raise InvalidInputs(problems)
-    targets = output_paths(sources, None if output is None else Path(output), ".pdf")
+    targets = output_paths(sources, output, ".pdf", allowed=(".pdf",))
     return convert(sources, targets, pdfa=pdfa, timeout=timeout, progress=progress)
 
 
@@ -317,6 +337,11 @@ def init_file(
             raise InputError("请用 --agency 指定报告机关名称（或用 --from 沿用上年报告）")
         path = f"{agency or 'report'}{year or ''}.yaml"
 
+    if previous is not None and same_file(Path(path), Path(previous)):
+        # --force is for replacing an old skeleton, never last year's data itself.
+        raise OutputError(
+            f"{path}：这是上年数据 {previous} 本身，新的数据文件会覆盖它；请用 -o 指定另一个文件名"
+        )
     last = _previous_report(previous) if previous is not None else None
     if year is None:
         if last is None:
@@ -332,6 +357,10 @@ def init_file(
 def extract_file(report: str | Path, output: Path | None = None, *, force: bool = False) -> Loaded:
     """Read a finished report (.docx or a web page) back into data; write it to ``output`` when given."""
     path = Path(report)
+    if output is not None and same_file(Path(output), path):
+        raise OutputError(
+            f"{output}：这是要提取的报告 {report} 本身，输出会覆盖它；请用 -o 指定另一个文件名"
+        )
     if path.suffix.lower() in PAGE_FORMATS:
         loaded = load_located(path)
     else:

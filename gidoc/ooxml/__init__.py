@@ -1,1 +1,1 @@
-"""WordprocessingML details gidoc gets right by construction: child order, package properties."""
+"""Office Open XML, known once: reading packages safely, their parts and grids, and writing them in schema order."""

@@ -21,11 +21,19 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from gidoc.errors import TemplateError
+from gidoc.ooxml.container import (
+    PackageProblem,
+    check_entries,
+    ole_reason,
+    parse_part,
+    read_entries,
+)
+from gidoc.ooxml.external import ExternalReference, describe, external_references
 from gidoc.ooxml.package import Package
+from gidoc.output.sandbox import BoundedEnvironment, LimitExceeded, time_limit
 from gidoc.resources import DEFAULT_TEMPLATE, default_template_bytes
 from gidoc.sources.files import read_bytes
 
@@ -40,7 +48,7 @@ _TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes
 
 #: Part of every cache key: bytecode made under other settings or by another docxtpl
 #: (which prepares the XML) must never be reused.
-_ENV_KEY = f"sandboxed-autoescape-strict-1/docxtpl-{importlib.metadata.version('docxtpl')}"
+_ENV_KEY = f"sandboxed-autoescape-strict-bounded-2/docxtpl-{importlib.metadata.version('docxtpl')}"
 
 
 class _Parts(jinja2.BaseLoader):
@@ -53,10 +61,15 @@ class _Parts(jinja2.BaseLoader):
     def __init__(self, prepare: Callable[[str, str], str]) -> None:
         self.raw: dict[str, str] = {}
         self._prepare = prepare
+        #: Set once the template's own parts are compiled: from then on, any name asked for
+        #: comes from {% include %}, {% import %} or {% extends %}, which gidoc does not support.
+        self.sealed = False
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Any]:
+        if self.sealed or template not in self.raw:
+            raise jinja2.TemplateNotFound(template)
         return self._prepare(template, self.raw[template]), None, lambda: True
 
     def load(
@@ -65,6 +78,8 @@ class _Parts(jinja2.BaseLoader):
         name: str,
         globals: MutableMapping[str, Any] | None = None,
     ) -> jinja2.Template:
+        if self.sealed or name not in self.raw:
+            raise jinja2.TemplateNotFound(name)
         cache = environment.bytecode_cache
         bucket = cache.get_bucket(environment, name, None, self.raw[name]) if cache else None
         code = bucket.code if bucket is not None else None
@@ -94,15 +109,19 @@ def environment(
     """The Jinja environment templates run in: sandboxed, autoescaped, strict about names.
 
     A template comes from outside (an office's Word file): it must not reach
-    Python internals, must not break the XML with a value, and must not turn
-    a misspelt name into empty text.
+    Python internals, must not break the XML with a value, must not turn
+    a misspelt name into empty text, and must not exhaust the machine
+    (:mod:`gidoc.output.sandbox`).
     """
-    return ImmutableSandboxedEnvironment(
+    return BoundedEnvironment(
         loader=loader,
         bytecode_cache=cache,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
+        # No cache of loaded templates: a later {% include %} of a part's name must
+        # reach the sealed loader and be refused, not find the compiled part.
+        cache_size=0,
     )
 
 
@@ -116,10 +135,16 @@ class ReportTemplate:
     which costs more than the filling itself.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, allow_external: bool = False) -> None:
         """Load ``path``, or the default template shipped with gidoc when None.
 
-        Raises :class:`TemplateError` if the file is missing or is not a Word document.
+        Raises :class:`TemplateError` if the file is missing, is not a Word
+        document, or holds what no Word file does (encrypted or unreadable
+        entries, names outside the package, a DTD, XML that is not UTF-8).  A
+        template that links external resources (an image by URL, an
+        INCLUDEPICTURE field…) is refused too, as LibreOffice would fetch them
+        into every PDF; ``allow_external`` only records them in
+        :attr:`external`, for ``template check`` to report each place.
         """
         if path is None:
             self.name = DEFAULT_TEMPLATE
@@ -134,9 +159,18 @@ class ReportTemplate:
         self._docxtpl_instance: Any = None
         try:
             with zipfile.ZipFile(io.BytesIO(source)) as archive:
-                self._entries = [(info, archive.read(info)) for info in archive.infolist()]
-        except (zipfile.BadZipFile, zlib.error, EOFError):
+                self._entries = list(read_entries(archive))
+                _check_parts(self._entries)
+                self.external: list[ExternalReference] = external_references(archive)
+        except PackageProblem as exc:
+            raise TemplateError(f"模板 {self.name}：{exc}") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError):
             raise TemplateError(f"模板 {self.name}：文件已损坏，无法解压") from None
+        if self.external and not allow_external:
+            raise TemplateError(
+                f"模板 {self.name} 引用了外部资源，生成 PDF 时会访问网络或读取本机文件，已拒绝："
+                f"{describe(self.external)}；请在 Word 中删除这些链接和域，图片请用“插入图片”嵌入"
+            )
         self._compiled: dict[str, jinja2.Template] | None = None
         self._package: Package | None = None
         self._column_loops: set[str] = set()
@@ -176,23 +210,55 @@ class ReportTemplate:
                 compiled[info.filename] = self._env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"模板 {self.name} 有语法错误：{exc.message}") from None
+        self._parts.sealed = True
         return compiled
 
-    def render(self, context: Mapping[str, Any]) -> bytes:
+    def render(self, context: Mapping[str, Any], *, timeout: float | None = None) -> bytes:
         """Fill the template with ``context`` and return the .docx bytes.
 
         Raises :class:`TemplateError` when the template uses a name the context
-        lacks, has a syntax error, reaches for what the sandbox forbids, yields
-        malformed XML, or leaves a template tag in the document.
+        lacks, has a syntax error, reaches for what the sandbox forbids, meets
+        one of its limits (huge numbers, texts, loops, recursion), fails in its
+        own arithmetic, runs longer than ``timeout`` seconds (default
+        :func:`gidoc.output.sandbox.render_timeout`), yields malformed XML, or
+        leaves a template tag in the document.  The message names the place
+        in the template where it can.
         """
         if self._compiled is None:
             self._compiled = self._compile()
             # Document properties are not template text: gidoc.ooxml writes them for each report.
             self._package = Package(self._entries, self._compiled)
         rendered: dict[str, bytes] = {}
+        part = ""
         try:
-            for name, template in self._compiled.items():
-                rendered[name] = self._finish(name, template.render(context))
+            with time_limit(timeout):
+                for part, template in self._compiled.items():
+                    rendered[part] = self._finish(part, template.render(context))
+        except LimitExceeded as exc:
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：{exc.message}"
+            ) from None
+        except jinja2.TemplateNotFound:
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, None)}：gidoc 模板不能引用其他模板"
+                "（{% include %}、{% import %}、{% extends %}），请把内容直接写在模板中"
+            ) from None
+        except RecursionError as exc:
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：嵌套或递归过深（宏是否在调用自身？），已停止"
+            ) from None
+        except MemoryError as exc:
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：填写时内存不足（模板构造了过大的文字或列表）"
+            ) from None
+        except ZeroDivisionError as exc:
+            raise TemplateError(f"模板 {self.name}{self._place(part, exc)}：除数为零") from None
+        except (ArithmeticError, ValueError, TypeError, LookupError, AttributeError) as exc:
+            # A template's own expression failed (int('x'), '%d' % 'a', 10.0 ** 999 …).
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：填写时出错"
+                f"（{type(exc).__name__}：{_first_line(exc)}）"
+            ) from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"模板 {self.name} 使用了数据中没有的变量：{exc.message}") from None
         except jinja2.exceptions.SecurityError as exc:
@@ -217,6 +283,35 @@ class ReportTemplate:
         if leftover:
             raise TemplateError(f"模板 {self.name} 填写后仍残留模板标记：{'、'.join(leftover[:5])}")
         return docx
+
+    def _place(self, part: str, exc: BaseException | None) -> str:
+        """Where in the template an error arose: ``（正文「{{ n ** 5000 }}」附近）``, or ``""``.
+
+        The prepared XML holds one paragraph a line (see :meth:`_prepare`), and
+        Jinja's rewritten traceback gives the template line; its text is the
+        place a person can find with Word's search.
+        """
+        where = "正文" if part == "word/document.xml" else part
+        line = None
+        tb = exc.__traceback__ if exc is not None else None
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == "<template>":
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        text = ""
+        name = f"{_ENV_KEY}/{self._key}/{part}"
+        if line is not None and name in self._parts.raw:
+            try:
+                lines = self._prepare(part, self._parts.raw[name]).split("\n")
+                text = html.unescape("".join(_W_TEXT.findall(lines[line - 1])))
+            except (IndexError, ValueError):
+                text = ""
+        if not part:
+            return ""
+        if text.strip():
+            shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "…"
+            return f"（{where}「{shown}」附近）"
+        return f"（{where}）"
 
     def _finish(self, name: str, xml: str) -> bytes:
         """Undo docxtpl's escapes, resolve breaks, and insist on well-formed XML."""
@@ -244,6 +339,31 @@ class ReportTemplate:
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:120] if text else ""
+
+
+def _check_parts(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> None:
+    """Every XML part plain, well-formed UTF-8 XML without a DTD, or :class:`PackageProblem`.
+
+    Checked once on loading, so that neither rendering nor ``template check``
+    meets a DTD (XXE, billion laughs), damaged XML or a UTF-16 part halfway.
+    """
+    for info, data in entries:
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        if _TEXT_PARTS.fullmatch(info.filename) or info.filename == "docProps/core.xml":
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise PackageProblem(
+                    f"{info.filename} 不是 UTF-8 编码（可能被另存为 UTF-16）；"
+                    "请在 Word 中打开模板并另存为 .docx"
+                ) from None
+        parse_part(info.filename, data)
+
+
 def _check_tags_closed(template: str, part: str, xml: str) -> None:
     """Refuse a paragraph whose ``{{``/``{%`` is not closed in that same paragraph.
 
@@ -263,12 +383,18 @@ def _check_tags_closed(template: str, part: str, xml: str) -> None:
 
 def _read_template(path: Path) -> bytes:
     data = read_bytes(path, "Word 文档", label=f"模板 {path}", error=TemplateError)
+    reason = ole_reason(data)
+    if reason is not None:
+        raise TemplateError(f"模板 {path}：{reason}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateError(f"模板 {path}：不是 Word 文档（.docx）")
             _check_sizes(path, archive)
-    except zipfile.BadZipFile:
+            check_entries(archive)
+    except PackageProblem as exc:
+        raise TemplateError(f"模板 {path}：{exc}") from None
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
         raise TemplateError(
             f"模板 {path}：不是 Word 文档（.docx）；旧版 .doc 文件请先在 Word 中另存为 .docx"
         ) from None

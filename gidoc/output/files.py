@@ -8,19 +8,49 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gidoc.errors import OutputError, os_reason
+from gidoc.output import signals
 
 
-def output_paths(inputs: Sequence[Path], output: Path | None, suffix: str) -> list[Path]:
+def same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` are one file: the same resolved path, or (through a hard link,
+    a symlink or another spelling) the same inode."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet: then only the path could match
+        return False
+
+
+def output_paths(
+    inputs: Sequence[Path],
+    output: Path | str | None,
+    suffix: str,
+    *,
+    protected: Sequence[tuple[Path, str]] = (),
+    allowed: Sequence[str] = (),
+) -> list[Path]:
     """The file each input renders to.
 
     Without ``output``: ``<stem><suffix>`` beside each input.  With one input,
     ``output`` is the file if it ends in ``suffix``, else a folder; with several
     inputs it must be a folder.  Folders that do not exist yet are created when
-    writing.  Raises :class:`OutputError` for a clash or an impossible target.
+    writing.  A name with another extension (``报告.doc``) is refused unless it
+    is an existing folder or is written with a trailing slash (``报告.doc/``):
+    a typo must not silently become a folder.  ``allowed`` are the file
+    extensions the caller accepts, for that message.  No target may be an
+    input, or one of the ``protected`` files (path, what it is: ``模板``),
+    under any name.  Raises :class:`OutputError` for a clash or an impossible target.
     """
+    folder_meant = isinstance(output, str) and output.endswith(("/", os.sep))
+    output = None if output is None else Path(output)
+    if any(path.name in ("", ".", "..") for path in inputs):
+        # "." or "/": a folder given as a data file has no name to derive an output from.
+        bad = next(path for path in inputs if path.name in ("", ".", ".."))
+        raise OutputError(f"{bad}：这是一个文件夹，不是数据文件")
     if output is None:
         paths = [path.with_suffix(suffix) for path in inputs]
-    elif output.suffix.lower() == suffix and not output.is_dir():
+    elif output.suffix.lower() == suffix and not output.is_dir() and not folder_meant:
         if len(inputs) > 1:
             raise OutputError(
                 f"-o {output}：有 {len(inputs)} 个数据文件时，-o 应为一个文件夹，而不是单个文件"
@@ -31,18 +61,37 @@ def output_paths(inputs: Sequence[Path], output: Path | None, suffix: str) -> li
             raise OutputError(
                 f"-o {output}：已存在同名文件，且不是文件夹；输出文件应以 {suffix} 结尾"
             )
+        if output.suffix and not output.is_dir() and not folder_meant:
+            names = "、".join(allowed or (suffix,))
+            raise OutputError(
+                f"-o {output}：不支持的输出文件类型「{output.suffix}」，输出文件应以 {names} 结尾；"
+                f"要输出到名为 {output.name} 的文件夹，请在末尾加 /（-o {output}/）"
+            )
         paths = [output / (path.stem + suffix) for path in inputs]
     seen: dict[Path, Path] = {}
     for source, target in zip(inputs, paths, strict=True):
         key = target.resolve()
-        if key == source.resolve():
+        if same_file(target, source):
             raise OutputError(f"{source}：输出会覆盖这个文件本身；请用 -o 指定另一个文件名或文件夹")
+        refuse_protected(target, [(path, "数据文件") for path in inputs] + list(protected))
         if key in seen:
             raise OutputError(
                 f"{seen[key]} 和 {source} 会写到同一个文件 {target}；请先给其中一个改名，或分两次生成到不同的文件夹"
             )
         seen[key] = source
     return paths
+
+
+def refuse_protected(target: Path, protected: Sequence[tuple[Path, str]]) -> None:
+    """Raise :class:`OutputError` if writing ``target`` would replace one of ``protected``.
+
+    Each entry is (path, what it is for the user: ``模板``, ``上年数据``).
+    """
+    for path, role in protected:
+        if same_file(target, path):
+            raise OutputError(
+                f"{target}：这是{role} {path} 本身，输出会覆盖它；请用 -o 指定另一个文件名或文件夹"
+            )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -59,7 +108,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     if path.is_dir():
         raise OutputError(f"{path}：已存在同名文件夹，无法写入文件")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        # No signal between creating the temporary file and noting it: an interrupted
+        # run removes every noted one (gidoc.output.signals), and only those.
+        with signals.blocked():
+            handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            signals.pending(Path(temp_name))
     except PermissionError:
         raise OutputError(f"{path}：没有在 {folder} 中写入的权限") from None
     except OSError as exc:
@@ -72,11 +125,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.umask(umask)
         temp.chmod(0o666 & ~umask)
         os.replace(temp, path)
+        signals.settled(temp)
     except PermissionError:
         temp.unlink(missing_ok=True)
+        signals.settled(temp)
         raise OutputError(f"{path}：无法写入，文件可能正被 Word/WPS 打开，或没有写入权限") from None
     except BaseException as exc:
         temp.unlink(missing_ok=True)
+        signals.settled(temp)
         if isinstance(exc, OSError):
             raise OutputError(f"{path}：无法写入（{os_reason(exc)}）") from None
         raise

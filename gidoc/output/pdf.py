@@ -12,10 +12,10 @@ lives in one temporary folder that is removed afterwards.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.resources
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from gidoc.errors import GidocError
+from gidoc.output import signals
 from gidoc.output.files import write_atomic
 
 #: Environment variable naming the LibreOffice program to use instead of searching PATH.
@@ -71,11 +72,45 @@ def font_config() -> Iterator[Path]:
         yield path
 
 
-def _environment(fonts: Path) -> dict[str, str]:
+def _environment(fonts: Path, temp: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["FONTCONFIG_FILE"] = str(fonts)
     env.pop("FONTCONFIG_PATH", None)
+    if temp is not None:
+        # LibreOffice leaves lu*.tmp folders in $TMPDIR when it is killed (a timeout,
+        # a signal); inside gidoc's own temporary folder they go when that folder goes.
+        for name in ("TMPDIR", "TMP", "TEMP"):
+            env[name] = str(temp)
     return env
+
+
+@functools.cache
+def network_wall() -> tuple[str, ...]:
+    """A command prefix that runs LibreOffice without network access, or () if the system forbids.
+
+    Documents are checked for external links before conversion; a private network
+    namespace (``unshare -n``: only a loopback that is down) is the second wall,
+    should a link slip through.  Tried once per process; no namespace, no wall.
+    """
+    if os.environ.get("GIDOC_NETWORK_WALL", "1") == "0":
+        return ()
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    for flags in (("-n",), ("-r", "-n")):  # as root; else in a user namespace
+        try:
+            result = subprocess.run(
+                [unshare, *flags, "true"],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=10,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if result.returncode == 0:
+            return (unshare, *flags)
+    return ()
 
 
 def batch_workers(count: int) -> int:
@@ -178,7 +213,10 @@ def _convert_share(
             name = f"{index:04d}{document.suffix.lower() or '.docx'}"
             shutil.copyfile(document, inbox / name)
             names.append(name)
+        temp = work / "tmp"
+        temp.mkdir()
         command = [
+            *network_wall(),
             soffice,
             "--headless",
             "--invisible",
@@ -194,7 +232,7 @@ def _convert_share(
             str(outbox),
             *names,
         ]
-        _run(command, inbox, _environment(fonts), limit, outbox, len(names), progress)
+        _run(command, inbox, _environment(fonts, temp), limit, outbox, len(names), progress)
         made = {}
         for index, name in enumerate(names):
             pdf = outbox / (Path(name).stem + ".pdf")
@@ -222,15 +260,17 @@ def _run(
 ) -> None:
     """Run LibreOffice in its own process group; kill the group at the time limit."""
     try:
-        process = subprocess.Popen(
+        # Registered, so that SIGTERM/SIGHUP kill this group too (gidoc.output.signals).
+        process = signals.start(
             command,
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            start_new_session=True,
         )
+    except InterruptedError:
+        raise ConversionError("已中止，未启动 LibreOffice") from None
     except OSError as exc:
         raise ConversionError(
             f"无法启动 LibreOffice（{command[0]}：{exc.strerror}）。{INSTALL_HINT}"
@@ -251,16 +291,9 @@ def _run(
                     done = finished
                     progress(done)
     finally:
-        _kill_group(process)
+        signals.finished(process)
     if progress is not None and done != count:
         progress(sum(1 for _ in outbox.glob("*.pdf")))
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """End LibreOffice and anything it started (oosplash starts soffice.bin)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
 
 
 # -- diagnosis ---------------------------------------------------------------------

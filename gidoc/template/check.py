@@ -596,7 +596,7 @@ def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> T
     :class:`~gidoc.errors.TemplateError` if ``path`` is not a readable Word document.
     """
     context = build_context(validate(data if data is not None else example_data()))
-    template = ReportTemplate(path)
+    template = ReportTemplate(path, allow_external=True)
     shown = f"模板 {template.name}"
     try:
         parts = Parts.open(template.source_bytes, shown)
@@ -606,6 +606,18 @@ def check_template(path: str | Path, data: Mapping[str, Any] | None = None) -> T
         checker.finish()
         word = _compatibility(parts) + _element_order(parts)
         problems = checker.problems + word
+        # Rendering refuses these; here each place is named so that it can be removed in Word.
+        problems += [
+            Problem(
+                "",
+                "",
+                f"{ref.what}：生成 PDF 时会访问网络或读取本机文件，gidoc 拒绝使用这样的模板；"
+                "请在 Word 中删除（图片请用“插入图片”嵌入）",
+                "error",
+                ref.where,
+            )
+            for ref in template.external
+        ]
         official = _official_tables(default_template_bytes(), DEFAULT_TEMPLATE)
         edited = _official_tables(template.source_bytes, shown)
     except InputError as exc:
