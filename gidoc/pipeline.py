@@ -299,7 +299,7 @@ def write_data(path: Path, data: Mapping[str, Any], *, force: bool = False) -> P
     if path.exists() and not force:
         raise OutputError(f"{path} 已存在；确认要覆盖时请加 --force")
     if suffix in EXCEL_FORMATS:
-        from gidoc.sources.excel import write_form
+        from gidoc.output.excel import write_form
 
         write_form(path, data)
         return path

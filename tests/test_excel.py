@@ -21,7 +21,8 @@ from conftest import SAMPLES
 from gidoc.checking.validate import Checked, check
 from gidoc.errors import InputError
 from gidoc.format import labels as L
-from gidoc.sources import excel
+from gidoc.output.excel import write_form
+from gidoc.sources import excel, excel_layout
 from gidoc.sources.load import Loaded
 
 Data = dict[str, Any]
@@ -30,7 +31,7 @@ NEW_NATURAL = "applications.new_received.natural_person"
 
 def form_of(tmp_path: Path, data: Data | None = None, name: str = "form.xlsx") -> Path:
     path = tmp_path / name
-    excel.write_form(path, data)
+    write_form(path, data)
     return path
 
 
@@ -288,7 +289,7 @@ def test_number_typed_into_a_text_cell_reads_as_text(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory: pytest.TempPathFactory) -> Any:
     path = tmp_path_factory.mktemp("form") / "form.xlsx"
-    excel.write_form(path, gidoc.load(SAMPLES / "fingerprint-2025.yaml"))
+    write_form(path, gidoc.load(SAMPLES / "fingerprint-2025.yaml"))
     return openpyxl.load_workbook(path)
 
 
@@ -306,7 +307,7 @@ def test_totals_are_formulas(workbook: Any) -> None:
         check_cell = t3[f"{column}29"]
         assert check_cell.data_type == "f"
         assert check_cell.value == (f'=IF({column}4+{column}5={column}27+{column}28,"✓","✗")')
-    assert t3["A29"].value == excel.CHECK_LABEL
+    assert t3["A29"].value == excel_layout.CHECK_LABEL
     assert [t4[c].value for c in ("E4", "J4", "O4")] == [
         "=SUM(A4:D4)",
         "=SUM(F4:I4)",
@@ -569,11 +570,11 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 
 
 def test_suffixes() -> None:
-    assert excel.EXCEL_SUFFIXES == (".xlsx", ".xlsm")
+    assert excel_layout.EXCEL_SUFFIXES == (".xlsx", ".xlsm")
 
 
 def test_write_is_atomic_into_new_folders(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "form.xlsx"
-    excel.write_form(path)
+    write_form(path)
     assert zipfile.is_zipfile(path)
     assert [p.name for p in path.parent.iterdir()] == ["form.xlsx"]
