@@ -491,3 +491,13 @@ def test_broken_or_hostile_template_is_refused(tmp_path: Path, text: str, messag
     template = ReportTemplate(_edited_template(tmp_path, text))
     with pytest.raises(TemplateError, match=re.escape(message)):
         template.render(build_context(validate(minimal())))
+
+
+def test_text_that_looks_like_docxtpl_escapes_is_printed_as_written() -> None:
+    """Hypothesis found "%_}" printed as "%}": docxtpl's unescaping reached the data."""
+    from gidoc.sources.docx import read_report
+
+    data = load(SAMPLES / "muye-2025.json")
+    data["other_matters"] = "%_} {_{ }_} {_% and {{ x }} %}"
+    document = ReportTemplate().render(build_context(validate(data)))
+    assert read_report(document, "x.docx").data["other_matters"] == data["other_matters"]

@@ -48,7 +48,9 @@ _TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes
 
 #: Part of every cache key: bytecode made under other settings or by another docxtpl
 #: (which prepares the XML) must never be reused.
-_ENV_KEY = f"sandboxed-autoescape-strict-bounded-2/docxtpl-{importlib.metadata.version('docxtpl')}"
+#: docxtpl's escapes of literal tag marks in a template, and what each stands for.
+_ESCAPES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
+_ENV_KEY = f"sandboxed-autoescape-strict-bounded-3/docxtpl-{importlib.metadata.version('docxtpl')}"
 
 
 class _Parts(jinja2.BaseLoader):
@@ -187,6 +189,11 @@ class ReportTemplate:
     def _prepare(self, name: str, raw: str) -> str:
         """docxtpl's clean-up of a part's XML (tags split across runs, {%p %} tags)."""
         xml = self._docxtpl.patch_xml(raw)
+        # docxtpl escapes a literal {{ in the template as {_{ and undoes it after
+        # rendering, which would also change a report's own text "%_}".  Printing the
+        # literal through Jinja leaves the data alone.
+        for escaped, literal in _ESCAPES.items():
+            xml = xml.replace(escaped, f"{{{{ '{literal}' }}}}")
         # One paragraph a line, so that Jinja's line numbers point near the fault.
         return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
@@ -314,16 +321,12 @@ class ReportTemplate:
         return f"（{where}）"
 
     def _finish(self, name: str, xml: str) -> bytes:
-        """Undo docxtpl's escapes, resolve breaks, and insist on well-formed XML."""
-        # Undo _prepare's line breaks and docxtpl's escapes.  Each test before a replace
+        """Undo the line breaks _prepare added, resolve breaks, and insist on well-formed XML."""
+        # Undo _prepare's line breaks.  Each test before a replace
         # is a fast scan; replacing copies the whole part (the body is ~75 KB).
         xml = xml.replace("\n<w:p ", "<w:p ")
         if "\n<w:p>" in xml:
             xml = xml.replace("\n<w:p>", "<w:p>")
-        if "{_" in xml:
-            xml = xml.replace("{_{", "{{").replace("{_%", "{%")
-        if "_}" in xml:
-            xml = xml.replace("}_}", "}}").replace("%_}", "%}")
         if _LISTING.search(xml):
             xml = self._docxtpl.resolve_listing(xml)
         data = xml.encode("utf-8")
