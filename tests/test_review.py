@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import random
 import re
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from conftest import unit_report as unit
+from conftest import unit_text as text
 from gidoc.cli import cli
 from gidoc.errors import InputError
 from gidoc.format import labels as L
@@ -24,34 +25,6 @@ from gidoc.review.inputs import read_examined, report_files
 from gidoc.sources.skeleton import to_json
 
 Data = dict[str, Any]
-_POOL = (
-    "的一是在了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发动同工也能下过子"
-    "说产种面而方后多定学法所民得经之进着等部家电力里如水化高自理起小物现实加量都两体机当使点从"
-    "业本去把性好应开它合还因由其些然前外天四日那社义事平形相全表间样与关各重线内数正心反你明看"
-    "原又么利比或但质气第向道命此变条只没结解问意建月系军很情者最立代想已通并直题党程展果料象员"
-)
-
-
-def text(seed: int | str, length: int = 150) -> str:
-    """A text of its own for each seed: no digits, nothing a check rule reads."""
-    rng = random.Random(str(seed))
-    return "".join(rng.choice(_POOL) for _ in range(length)) + "。"
-
-
-def unit(agency: str, year: int = 2025, seed: str | None = None) -> Data:
-    """Valid report data of ``agency`` with texts nobody else has."""
-    seed = seed or f"{agency}{year}"
-    return {
-        "agency": agency,
-        "year": year,
-        "overview": {
-            "summary": text(seed + "一"),
-            "sections": [{"heading": "主动公开", "body": text(seed + "主动")}],
-        },
-        "problems": text(seed + "问题"),
-        "improvements": text(seed + "改进"),
-        "other_matters": text(seed + "其他"),
-    }
 
 
 def items(*datas: Data) -> list[ReviewItem]:

@@ -8,7 +8,8 @@ same unit reported twice, near-identical texts between units, the roster.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 
 from gidoc.errors import Problem
 from gidoc.review import similarity
@@ -64,6 +65,8 @@ def review_examined(
             else:
                 review.findings += against_previous(examined, match)
     _copies(reports, reviews)
+    for examined, review in zip(reports, reviews, strict=True):
+        _locate(review, examined.item.locations)
     missing: list[str] = []
     unexpected: list[Unexpected] = []
     if roster is not None:
@@ -71,6 +74,21 @@ def review_examined(
         missing, strangers = roster_gaps(roster, agencies)
         unexpected = [Unexpected(source, agency) for source, agency in strangers]
     return Review(reviews, missing, unexpected, unusable, roster_given=roster is not None)
+
+
+def _locate(review: ReportReview, locations: Mapping[str, str]) -> None:
+    """Give each finding the place its field has in the source (``文字!B12`` in an Excel form)."""
+    if not locations:
+        return
+    review.findings = [
+        Finding(
+            f.rule,
+            dataclasses.replace(f.problem, cell=locations[f.problem.path])
+            if not f.problem.cell and f.problem.path in locations
+            else f.problem,
+        )
+        for f in review.findings
+    ]
 
 
 def _add_required_content(review: ReportReview, findings: list[Finding]) -> None:

@@ -1,8 +1,8 @@
 """The review as one self-contained web page: the same two tables as the workbook.
 
 No script and nothing loaded from elsewhere; the style is in the page, as on
-the report page (:mod:`gidoc.output.html`).  Each unit's row links to its
-problems, and the problems are grouped by unit, so that the page reads in a
+the report page (:mod:`gidoc.output.html`).  Each report's file name links to its
+problems, and the problems are grouped by report, so that the page reads in a
 browser as the workbook reads in Excel.
 """
 
@@ -72,7 +72,7 @@ def review_page(review: Review) -> str:
         css = _CLASSES.get(status, "")
         cells = []
         for index, value in enumerate(row):
-            if index == 1 and number < len(review.reports) and review.reports[number].findings:
+            if index == 0 and number < len(review.reports) and review.reports[number].findings:
                 cells.append(f'<td><a href="#r{number}">{escape(str(value))}</a></td>')
             elif index == status_at:
                 cells.append(f'<td class="{css}">{escape(status)}</td>')

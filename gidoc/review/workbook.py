@@ -60,7 +60,7 @@ def summary_rows(review: Review) -> list[list[Any]]:
             [_cell_number(headline[key]) for key in _HEADLINE] if headline else [None] * 6
         )
         roster = ""
-        if review.roster_given:
+        if review.roster_given and item.agency:
             roster = NOT_LISTED if (item.source, item.agency) in listed_out else "在名单中"
         rows.append(
             [
