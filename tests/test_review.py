@@ -518,3 +518,32 @@ def test_a_pool_reads_many_files_in_order(tmp_path: Path) -> None:
     assert [e.item.source for e in examined] == [str(p) for p in paths]
     assert [e.unreadable for e in examined] == [n == 4 for n in range(10)]
     assert seen[-1] == (10, 10)
+
+
+def test_a_folder_of_every_format(tmp_path: Path) -> None:
+    """JSON, YAML, an Excel form, a Word report and a web page, as units send them."""
+    from gidoc.output.excel import write_form
+    from gidoc.pipeline import render_files
+    from gidoc.sources.skeleton import to_yaml
+
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    (folder / "甲局.json").write_text(to_json(unit("甲局")), "utf-8")
+    (folder / "乙局.yaml").write_text(to_yaml(unit("乙局")), "utf-8")
+    write_form(folder / "丙局.xlsx", unit("丙局"))
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "丁局.json").write_text(to_json(unit("丁局")), "utf-8")
+    (staging / "戊局.json").write_text(to_json(unit("戊局")), "utf-8")
+    render_files([staging / "丁局.json"], folder / "丁局.docx")
+    render_files([staging / "戊局.json"], folder / "戊局.html")
+    result = run("review", str(folder), "--format", "json")
+    reports = json.loads(result.stdout)["reports"]
+    assert {r["agency"]: r["status"] for r in reports} == {
+        "丙局": "ok",
+        "丁局": "ok",
+        "戊局": "ok",
+        "乙局": "ok",
+        "甲局": "ok",
+    }, reports
+    assert result.exit_code == 0
