@@ -547,3 +547,10 @@ def test_a_folder_of_every_format(tmp_path: Path) -> None:
         "甲局": "ok",
     }, reports
     assert result.exit_code == 0
+
+
+def test_a_folder_without_reports_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "说明.txt").write_text("不是报告", "utf-8")
+    result = run("review", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr == f"没有找到要审核的报告文件（{tmp_path}）\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gidoc.errors import AggregationRefused, OutputError
+from gidoc.errors import AggregationRefused, InputError, OutputError
 from gidoc.output.files import same_file, write_atomic
 from gidoc.review.aggregate import aggregate_data
 from gidoc.review.batch import review_examined
@@ -43,7 +43,7 @@ def review_files(
         _check_target(target, [*sources, *last_year, *([Path(roster)] if roster else [])])
     units = read_roster(roster) if roster is not None else None
     if not sources:
-        raise OutputError("没有找到要审核的报告文件")
+        raise InputError("没有找到要审核的报告文件（" + "、".join(map(str, paths)) + "）")
     examined = read_examined(sources, progress=progress)
     before = read_examined(last_year, fingerprints=False) if last_year else []
     review = review_examined(examined, before, units, compare_previous=bool(previous))

@@ -10,9 +10,10 @@ stops the others.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -99,9 +100,18 @@ def read_examined(
         return results
     # Chunks of a few dozen files: few round trips, yet an even load and a live progress bar.
     chunk = max(1, min(32, len(names) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=min(workers, len(names))) as pool:
-        for examined in pool.map(work, names, chunksize=chunk):
+    # multiprocessing's Pool, not concurrent.futures: leaving its block (Ctrl-C, SIGTERM, an
+    # error) terminates the workers at once instead of waiting for every queued file.
+    with multiprocessing.Pool(min(workers, len(names)), initializer=_worker_signals) as pool:
+        for examined in pool.imap(work, names, chunksize=chunk):
             results.append(examined)
             if progress is not None:
                 progress(len(results), len(names))
     return results
+
+
+def _worker_signals() -> None:
+    """In a worker: the main process handles Ctrl-C and SIGHUP, and SIGTERM simply ends it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
