@@ -554,3 +554,44 @@ def test_a_folder_without_reports_is_one_clear_error(tmp_path: Path) -> None:
     result = run("review", str(tmp_path))
     assert result.exit_code == 1
     assert result.stderr == f"没有找到要审核的报告文件（{tmp_path}）\n"
+
+
+def test_sigterm_ends_a_long_review_and_its_workers(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    for n in range(400):
+        (folder / f"{n:03d}.json").write_text(to_json(unit(f"单位{n}")), "utf-8")
+    out = tmp_path / "审核结果.xlsx"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "gidoc", "review", str(folder), "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2:
+        assert time.monotonic() < deadline, "the workers never started"
+        listed = subprocess.run(
+            ["pgrep", "-P", str(child.pid)], capture_output=True, text=True, check=False
+        )
+        workers = [int(pid) for pid in listed.stdout.split()]
+        time.sleep(0.05)
+    time.sleep(0.3)
+    child.send_signal(signal.SIGTERM)
+    _, stderr = child.communicate(timeout=20)
+    assert child.returncode == 128 + signal.SIGTERM, stderr
+    assert "已中止" in stderr
+    assert "Traceback" not in stderr
+    for pid in workers:
+        assert (
+            not os.path.exists(f"/proc/{pid}")
+            or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        )
+    assert not out.exists()
