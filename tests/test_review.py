@@ -219,11 +219,26 @@ def test_previous_matched_by_normalised_name_and_missing_ones_said() -> None:
 
 
 def test_an_unusable_previous_report_is_listed() -> None:
+    wrong = unit("甲局", 2024)
+    wrong["year"] = "2024"
+    review = review_data(
+        items(unit("甲局")),
+        previous=[
+            ReviewItem("上年坏.json", None, ["上年坏.json：文件不存在"]),
+            ReviewItem("上年错.json", wrong),
+        ],
+    )
+    assert review.as_json()["previous_unusable"][1] == {
+        "file": "上年错.json",
+        "message": "上年错.json：数据不符合格式：错误 year（报告年度）：应为不带引号、不带小数点的整数，"
+        '实际为文本 "2024"',
+    }
+    assert rules_of(review) == ["previous_missing"]
     review = review_data(
         items(unit("甲局")), previous=[ReviewItem("上年坏.json", None, ["上年坏.json：文件不存在"])]
     )
     assert review.as_json()["previous_unusable"] == [
-        {"file": "上年坏.json", "message": "上年坏.json：上年坏.json：文件不存在"}
+        {"file": "上年坏.json", "message": "上年坏.json：文件不存在"}
     ]
 
 

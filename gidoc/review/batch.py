@@ -104,15 +104,15 @@ def _by_unit(previous: Sequence[Examined], unusable: list[UnusablePrevious]) -> 
     found: dict[str, Examined] = {}
     for examined in previous:
         if examined.report is None:
-            reasons = [f.problem.message for f in examined.findings if f.severity == "error"]
-            unusable.append(
-                UnusablePrevious(
-                    examined.item.source,
-                    f"{examined.item.source}："
-                    + "；".join(reasons[:3])
-                    + ("……" if len(reasons) > 3 else ""),
-                )
-            )
+            source = examined.item.source
+            if examined.unreadable:
+                message = "；".join(examined.item.errors) or f"{source}：没有数据"
+            else:
+                errors = [f.problem for f in examined.findings if f.severity == "error"]
+                listed = "；".join(str(problem) for problem in errors[:3])
+                more = f"……（共 {len(errors)} 处）" if len(errors) > 3 else ""
+                message = f"{source}：数据不符合格式：{listed}{more}"
+            unusable.append(UnusablePrevious(source, message))
             continue
         found.setdefault(unit_key(examined.report.agency), examined)
     return found
