@@ -50,6 +50,8 @@ def cli() -> None:
       gidoc render data.json                   生成 data.docx
       gidoc render data.json --pdf             同时生成 PDF
       gidoc template export                    导出模板，改成本单位样式
+      gidoc review 各单位/ -o 审核结果.xlsx     审核多个单位的年报
+      gidoc aggregate 各单位/ --agency 某某区人民政府 -o 汇总.yaml
     """
 
 
