@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 
 from gidoc.review.batch import review_examined
 from gidoc.review.files import write_review
-from gidoc.review.inputs import read_examined, report_files
+from gidoc.review.inputs import Job, report_files, run_jobs
 from gidoc.review.roster import read_roster
 from gidoc.sources.skeleton import to_json
 
@@ -131,24 +132,27 @@ def main() -> None:
     print(f"workers: {args.workers}")
     print(
         f"{'reports':>8} {'read+check s':>13} {'review s':>9} {'workbook s':>11} "
-        f"{'total s':>8} {'ms/report':>10} {'findings':>9}"
+        f"{'total s':>8} {'ms/report':>10} {'findings':>9} {'peak MB':>8}"
     )
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as name:
             this, last, roster_file = make_batch(Path(name), size)
             start = time.perf_counter()
-            examined = read_examined(report_files([this]), workers=args.workers)
-            before = read_examined(report_files([last]), fingerprints=False, workers=args.workers)
+            sources, last_year = report_files([this]), report_files([last])
+            jobs = [Job(str(p)) for p in sources] + [Job(str(p), False) for p in last_year]
+            done = run_jobs(jobs, workers=args.workers)
+            examined, before = done[:size], done[size:]
             read = time.perf_counter()
             review = review_examined(examined, before, read_roster(roster_file))
             compared = time.perf_counter()
             write_review(review, Path(name) / "审核结果.xlsx")
             written = time.perf_counter()
             total = written - start
+            memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             findings = sum(len(r.findings) for r in review.reports)
             print(
                 f"{size:>8} {read - start:>13.1f} {compared - read:>9.1f} {written - compared:>11.1f} "
-                f"{total:>8.1f} {total / size * 1000:>10.1f} {findings:>9}"
+                f"{total:>8.1f} {total / size * 1000:>10.1f} {findings:>9} {memory:>8.0f}"
             )
 
 

@@ -149,7 +149,7 @@ def _copies(reports: Sequence[Examined], reviews: Sequence[ReportReview]) -> Non
         sections = [
             similarity.Section(number, e.shingles[key], e.signatures.get(key))
             for number, e in enumerate(reports)
-            if e.shingles.get(key) and e.signatures.get(key) is not None
+            if key in e.shingles and e.signatures.get(key) is not None
         ]
         for copies in similarity.near_duplicates(sections):
             number = sections[copies.section].owner

@@ -7,6 +7,7 @@ compares reports with each other is in :mod:`gidoc.review.batch`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,8 @@ class Examined:
     item: ReviewItem
     report: Report | None
     findings: list[Finding]
-    shingles: dict[str, frozenset[int]] = field(default_factory=dict)
+    unreadable: bool = False
+    shingles: dict[str, similarity.Shingles] = field(default_factory=dict)
     signatures: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -60,14 +62,18 @@ class Examined:
         """The year the report gives, if any."""
         return self.report.year if self.report is not None else year_of(self.item.data)
 
-    @property
-    def unreadable(self) -> bool:
-        """True when the source could not be read into data at all."""
-        return self.item.data is None or bool(self.item.errors)
-
-    def all_shingles(self) -> frozenset[int]:
+    def all_shingles(self) -> similarity.Shingles:
         """The shingles of every text section together: the report as last year's source."""
-        return frozenset().union(*self.shingles.values())
+        return similarity.union(self.shingles.values())
+
+    def without_data(self) -> Examined:
+        """The same without the item's data, once a valid report holds it all: less memory.
+
+        Kept when the data is invalid: the agency and year are then read from it.
+        """
+        if self.report is None:
+            return self
+        return dataclasses.replace(self, item=dataclasses.replace(self.item, data=None))
 
 
 def examine(item: ReviewItem, *, fingerprints: bool = True) -> Examined:
@@ -79,7 +85,8 @@ def examine(item: ReviewItem, *, fingerprints: bool = True) -> Examined:
     """
     if item.data is None or item.errors:
         reasons = list(item.errors) or ["没有数据"]
-        return Examined(item, None, [Finding("unreadable", Problem("", "", r)) for r in reasons])
+        findings = [Finding("unreadable", Problem("", "", reason)) for reason in reasons]
+        return Examined(item, None, findings, unreadable=True)
     checked = check(item.data, item.source, item.locations)
     findings = [Finding("reading", problem) for problem in item.warnings]
     for problem in checked.problems:
@@ -94,6 +101,6 @@ def examine(item: ReviewItem, *, fingerprints: bool = True) -> Examined:
         for key, text in section_texts(checked.report).items():
             shingle_set = similarity.shingles(text, without=agency)
             examined.shingles[key] = shingle_set
-            if fingerprints and shingle_set:
+            if fingerprints and shingle_set.size:
                 examined.signatures[key] = similarity.signature(shingle_set)
     return examined

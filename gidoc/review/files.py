@@ -12,7 +12,7 @@ from gidoc.errors import AggregationRefused, InputError, OutputError
 from gidoc.output.files import same_file, write_atomic
 from gidoc.review.aggregate import aggregate_data
 from gidoc.review.batch import review_examined
-from gidoc.review.inputs import Progress, read_examined, report_files
+from gidoc.review.inputs import Job, Progress, read_examined, report_files, run_jobs
 from gidoc.review.result import Review
 from gidoc.review.roster import read_roster
 
@@ -44,8 +44,10 @@ def review_files(
     units = read_roster(roster) if roster is not None else None
     if not sources:
         raise InputError("没有找到要审核的报告文件（" + "、".join(map(str, paths)) + "）")
-    examined = read_examined(sources, progress=progress)
-    before = read_examined(last_year, fingerprints=False) if last_year else []
+    # One pool for both years: workers forked before any result is held, and kept busy.
+    jobs = [Job(str(p)) for p in sources] + [Job(str(p), fingerprints=False) for p in last_year]
+    done = run_jobs(jobs, progress=progress)
+    examined, before = done[: len(sources)], done[len(sources) :]
     review = review_examined(examined, before, units, compare_previous=bool(previous))
     if target is not None:
         write_review(review, target)
@@ -100,7 +102,10 @@ def aggregate_files(
     if clashes:
         raise AggregationRefused(clashes)
     items = [
-        examined.item for examined in read_examined(sources, fingerprints=False, progress=progress)
+        examined.item
+        for examined in read_examined(
+            sources, fingerprints=False, keep_data=True, progress=progress
+        )
     ]
     data = aggregate_data(items, agency, year)
     return write_data(target, data, force=force)

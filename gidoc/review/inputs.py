@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
 
 from gidoc.errors import GidocError
@@ -76,37 +76,58 @@ def read_item(path: str | Path) -> ReviewItem:
     )
 
 
-def _read_and_examine(path: str, fingerprints: bool) -> Examined:
-    return examine(read_item(path), fingerprints=fingerprints)
+@dataclass(frozen=True)
+class Job:
+    """One file to read: with MinHash signatures (this year's) or not, keeping its data or not."""
+
+    path: str
+    fingerprints: bool = True
+    keep_data: bool = False
+
+
+def _run(job: Job) -> Examined:
+    examined = examine(read_item(job.path), fingerprints=job.fingerprints)
+    return examined if job.keep_data else examined.without_data()
 
 
 def read_examined(
     paths: Sequence[Path],
     *,
     fingerprints: bool = True,
+    keep_data: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> list[Examined]:
-    """Read and examine each file, in order, on a process pool when there are many."""
-    work = partial(_read_and_examine, fingerprints=fingerprints)
-    names = [str(path) for path in paths]
+    """Read and examine each file, in order, on a process pool when there are many.
+
+    ``keep_data`` keeps each item's data beside its report (an aggregate needs
+    it, a review does not: 10,000 reports then fit in memory).
+    """
+    jobs = [Job(str(path), fingerprints, keep_data) for path in paths]
+    return run_jobs(jobs, progress=progress, workers=workers)
+
+
+def run_jobs(
+    jobs: Sequence[Job], *, progress: Progress | None = None, workers: int | None = None
+) -> list[Examined]:
+    """Run the jobs (this year's and last year's files together: one pool), results in order."""
     workers = workers or os.cpu_count() or 1
     results: list[Examined] = []
-    if len(names) < POOL_FROM or workers == 1:
-        for name in names:
-            results.append(work(name))
+    if len(jobs) < POOL_FROM or workers == 1:
+        for job in jobs:
+            results.append(_run(job))
             if progress is not None:
-                progress(len(results), len(names))
+                progress(len(results), len(jobs))
         return results
     # Chunks of a few dozen files: few round trips, yet an even load and a live progress bar.
-    chunk = max(1, min(32, len(names) // (workers * 4)))
+    chunk = max(1, min(32, len(jobs) // (workers * 4)))
     # multiprocessing's Pool, not concurrent.futures: leaving its block (Ctrl-C, SIGTERM, an
     # error) terminates the workers at once instead of waiting for every queued file.
-    with multiprocessing.Pool(min(workers, len(names)), initializer=_worker_signals) as pool:
-        for examined in pool.imap(work, names, chunksize=chunk):
+    with multiprocessing.Pool(min(workers, len(jobs)), initializer=_worker_signals) as pool:
+        for examined in pool.imap(_run, jobs, chunksize=chunk):
             results.append(examined)
             if progress is not None:
-                progress(len(results), len(names))
+                progress(len(results), len(jobs))
     return results
 
 

@@ -86,7 +86,7 @@ def repeated_text(this: Examined, last: Examined) -> list[Finding]:
     last_text = last.all_shingles()
     findings = []
     for key, label in TEXT_SECTIONS.items():
-        share = similarity.repeated_share(this.shingles.get(key, frozenset()), last_text)
+        share = similarity.repeated_share(this.shingles.get(key, similarity.NONE), last_text)
         if share >= similarity.REPEAT_SHARE:
             findings.append(
                 Finding(
