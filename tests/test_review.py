@@ -63,6 +63,12 @@ def test_an_unreadable_report_does_not_stop_the_others() -> None:
     assert review.exit_code == 1
 
 
+def test_data_that_is_not_an_object_is_a_format_error() -> None:
+    review = review_data([ReviewItem("上传-1", [1, 2])])  # type: ignore[arg-type]
+    assert rules_of(review) == ["format"]
+    assert review.reports[0].agency == ""
+
+
 def test_format_and_cross_check_errors_are_the_checks() -> None:
     bad_format = unit("甲局")
     bad_format["applications"] = {"new_received": {"natural_person": "3"}}
@@ -610,3 +616,15 @@ def test_sigterm_ends_a_long_review_and_its_workers(tmp_path: Path) -> None:
             or "zombie" in Path(f"/proc/{pid}/status").read_text()
         )
     assert not out.exists()
+
+
+def test_cli_writes_the_workbook_and_says_so(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(folder.parent)
+    result = run("review", "各单位", "-o", "审核结果.xlsx")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "共 3 份报告，1 份有错误或无法读取，0 份只有警告，2 份通过\n审核结果.xlsx\n"
+    )
+    from openpyxl import load_workbook
+
+    assert load_workbook(folder.parent / "审核结果.xlsx").sheetnames == ["汇总", "问题"]

@@ -63,7 +63,7 @@ def unit_key(agency: str) -> str:
 
 def agency_of(data: Mapping[str, Any] | None) -> str:
     """The agency a report's data names, or "" when it names none (or not as text)."""
-    if data is None:
+    if not isinstance(data, Mapping):
         return ""
     agency = data.get("agency")
     return agency.strip() if isinstance(agency, str) else ""
@@ -71,7 +71,7 @@ def agency_of(data: Mapping[str, Any] | None) -> str:
 
 def year_of(data: Mapping[str, Any] | None) -> int | None:
     """The year a report's data gives, or None when it gives none (or not as a whole number)."""
-    if data is None:
+    if not isinstance(data, Mapping):
         return None
     year = data.get("year")
     return year if isinstance(year, int) and not isinstance(year, bool) else None
