@@ -31,7 +31,7 @@ from gidoc.output.files import output_paths, refuse_protected, same_file, write_
 from gidoc.output.html import HtmlTemplate
 from gidoc.output.pdf import ConversionError, Progress, convert
 from gidoc.sources.files import EXCEL_FORMATS
-from gidoc.sources.load import PAGE_FORMATS, load_located
+from gidoc.sources.load import REPORT_FORMATS, load_located
 from gidoc.sources.loaded import Loaded
 
 
@@ -355,13 +355,13 @@ def init_file(
 
 
 def extract_file(report: str | Path, output: Path | None = None, *, force: bool = False) -> Loaded:
-    """Read a finished report (.docx or a web page) back into data; write it to ``output`` when given."""
+    """Read a finished report (.docx, .doc/.wps, PDF or a web page) back into data; write it to ``output`` when given."""
     path = Path(report)
     if output is not None and same_file(Path(output), path):
         raise OutputError(
             f"{output}：这是要提取的报告 {report} 本身，输出会覆盖它；请用 -o 指定另一个文件名"
         )
-    if path.suffix.lower() in PAGE_FORMATS:
+    if path.suffix.lower() in REPORT_FORMATS:
         loaded = load_located(path)
     else:
         from gidoc.sources.docx import read_report
