@@ -9,6 +9,7 @@ table retyped by hand with other widths or merges reads the same.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import unicodedata
@@ -20,7 +21,8 @@ from lxml import etree
 from gidoc.format import labels as L
 from gidoc.format import paths
 from gidoc.format import tables as T
-from gidoc.ooxml.grid import TBL, Cell, Table, box_text, own_text
+from gidoc.ooxml.grid import TBL, TR, Cell, P, Table, blocks, box_text, children, own_text, text
+from gidoc.ooxml.grid import T as T_TEXT
 from gidoc.sources.docx.compare import SPACE, norm, one_line, same
 from gidoc.sources.docx.findings import Findings
 
@@ -390,12 +392,51 @@ def require_tables(reader: Reader, found: dict[str, Table], boxes: str = "") -> 
 
 
 def find_tables(reader: Reader, body: etree._Element) -> dict[str, Table]:
-    """The three official tables of ``body`` by key (t2/t3/t4), each found by its marker label."""
+    """The three official tables of ``body`` by key (t2/t3/t4), each found by its marker label.
+
+    A table split in two or more at a page break — the parts separated only by
+    empty paragraphs, a part without the marker, with or without the header
+    rows repeated — is read as one.
+    """
     found: dict[str, Table] = {}
-    for tbl in body.iter(TBL):
+    parts: dict[str, list[etree._Element]] = {}
+    current: list[etree._Element] | None = None
+    for block in blocks(body):
+        if block.tag == P:
+            if text(block).strip():
+                current = None
+            continue
+        key = official_key(own_text(block))
+        if key is not None and key not in parts:
+            current = parts[key] = [block]
+        elif key is None and current is not None:
+            current.append(block)
+        else:
+            current = None
+    for key, tbls in parts.items():
+        found[key] = Table(TABLES[key].name, tbls[0] if len(tbls) == 1 else _joined(tbls))
+    for tbl in body.iter(TBL):  # a table nested in a layout table's cell
         key = official_key(own_text(tbl))
         if key is not None and key not in found:
             found[key] = Table(TABLES[key].name, tbl)
     if len(found) < len(TABLES):
         require_tables(reader, found, box_text(body))
     return found
+
+
+def _row_text(tr: etree._Element) -> str:
+    return norm("".join(t.text or "" for t in tr.iter(T_TEXT)))
+
+
+def _joined(tbls: list[etree._Element]) -> etree._Element:
+    """Parts of one table as one ``w:tbl``; header rows a later part repeats are dropped."""
+    joined = copy.deepcopy(tbls[0])
+    first = [_row_text(tr) for tr in children(tbls[0], TR)]
+    for tbl in tbls[1:]:
+        rows = list(children(tbl, TR))
+        skip = 0
+        while skip < min(len(rows), len(first)) and _row_text(rows[skip]) == first[skip]:
+            skip += 1
+        for tr in rows[skip:]:
+            joined.append(copy.deepcopy(tr))
+    return joined
