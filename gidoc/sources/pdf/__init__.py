@@ -69,12 +69,14 @@ def _pages(data: bytes, name: str) -> tuple[list[_Page], dict[str, Any]]:
     with _quiet():
         try:
             pdf = pdfplumber.open(io.BytesIO(data))
-        except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise InputError(
-                f"{name}：PDF 设有打开密码，无法读取；请使用未加密的 PDF 或原始的 Word/WPS 文件"
-            ) from None
         except Exception as exc:  # pdfminer raises many kinds for a broken file
-            raise InputError(f"{name}：不是可以读取的 PDF 文件（{type(exc).__name__}）") from None
+            # pdfplumber wraps pdfminer's exception; the reason is the wrapped one.
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+            if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+                raise InputError(
+                    f"{name}：PDF 设有打开密码，无法读取；请使用未加密的 PDF 或原始的 Word/WPS 文件"
+                ) from None
+            raise InputError(f"{name}：不是可以读取的 PDF 文件（{type(cause).__name__}）") from None
         with pdf:
             try:
                 count = len(pdf.pages)
