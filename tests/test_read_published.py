@@ -28,6 +28,7 @@ from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
+from test_extract import hand_typed
 
 from conftest import SAMPLES
 from gidoc import ReportTemplate, build_context, load, validate
@@ -218,6 +219,8 @@ def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
         change(doc)
         docs.append(folder / f"{name}.docx")
         doc.save(str(docs[-1]))
+    # Typed by hand in Word: Table Grid, no gidoc styles, half-width brackets, dashes and blanks.
+    docs.append(hand_typed(folder / "hand-typed.docx"))
     pdf.convert(docs, [d.with_suffix(".pdf") for d in docs])
     html = folder / "html"
     html.mkdir()
@@ -401,6 +404,20 @@ def test_running_headers_and_page_numbers_stay_out_of_the_text(material: Path) -
     assert "— 2 —" not in flat
     word = _read(material / "base.docx")
     assert _same_texts(_texts(printed.data), _texts(word.data))
+
+
+def test_a_report_typed_by_hand_reads_the_same_from_its_pdf(material: Path) -> None:
+    word, printed = _both(material, "hand-typed")
+    assert printed.data == word.data
+    assert [(w.path, w.message) for w in printed.warnings] == [
+        (w.path, w.message) for w in word.warnings
+    ]
+    cells = {w.path: w.cell for w in printed.warnings}
+    assert re.fullmatch(
+        r"表三 第 4 行第 5 列（第 \d 页）", cells["applications.new_received.commercial_enterprise"]
+    )
+    errors = [e.path for e in check(printed.data).errors]
+    assert errors == ["review_and_litigation.reconsideration.total"]
 
 
 def test_a_wrong_printed_total_is_an_error_naming_both_sides(material: Path) -> None:

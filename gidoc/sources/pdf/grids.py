@@ -11,12 +11,14 @@ is appended to the part before it, its columns matched by x-position.
 from __future__ import annotations
 
 import bisect
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from gidoc.ooxml.grid import Cell, Table
-from gidoc.sources.docx.compare import norm
+from gidoc.sources.docx.compare import SPACE, norm
 from gidoc.sources.pdf.layout import lines_of
 
 #: Edges closer than this (points) are one edge: ruling lines are drawn with some slack.
@@ -91,11 +93,44 @@ def _rows(part: Part, xs: list[float]) -> tuple[list[Cell], int, list[tuple[str,
     return cells, height, texts
 
 
+#: What a cell holding a number looks like: digits (units, separators), a dash or 无.
+_VALUE = re.compile(r"[-‐‑‒–—―─━/\\／]+|无|[0-9][0-9,.]*(?:件|个|份|起|项|次|人|万元|元)?")
+#: How a row label starts: （一）, 一、, 1. / 1、, 第二十条…; the rest of a label split over a
+#: page break does not start so.
+_LABEL_START = re.compile(
+    r"[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.]|[0-9]+[.、．]|第"
+)
+
+
+def _flat(text: str) -> str:
+    return SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _has_value(cells: list[Cell]) -> bool:
+    return any(_VALUE.fullmatch(_flat(cell.text)) for cell in cells)
+
+
+def _split_row(above: list[Cell], below: list[Cell]) -> bool:
+    """Whether ``below`` (a part's first row) is the rest of ``above`` (the part before's last).
+
+    A row allowed to break across pages leaves its label's last lines, or its
+    numbers, on the next page: one of the halves then holds no number, and the
+    lower half's label does not start as a label does.
+    """
+    if not above or not below:
+        return False
+    if _has_value(above) and _has_value(below):
+        return False
+    labels = [_flat(c.text) for c in sorted(below, key=lambda c: c.col) if _flat(c.text)]
+    return bool(labels) and not _LABEL_START.match(labels[0])
+
+
 def join(name: str, parts: Sequence[Part]) -> Table:
     """The parts of one table, page after page, as one logical grid.
 
     Header rows the later parts repeat (the same texts as the first part's
-    first rows) are dropped; each row remembers its page for the messages.
+    first rows) are dropped; a row broken across the page break is made whole
+    again; each row remembers its page for the messages.
     """
     xs = _snap([v for part in parts for box in part.boxes for v in (box[0], box[2])])
     cells: list[Cell] = []
@@ -112,20 +147,27 @@ def join(name: str, parts: Sequence[Part]) -> Table:
                 skip += 1
             if skip == len(texts):
                 continue
+        own = [c for c in own if c.row + c.rows > skip]
         for cell in own:
-            if cell.row + cell.rows <= skip:
-                continue
             start = max(cell.row, skip)
-            cells.append(
-                Cell(
-                    start - skip + offset,
-                    cell.col,
-                    cell.row + cell.rows - start,
-                    cell.cols,
-                    cell.text,
-                )
-            )
+            cell.rows, cell.row = cell.row + cell.rows - start, start - skip + offset
+        above = [c for c in cells if c.row <= offset - 1 < c.row + c.rows]
+        below = [c for c in own if c.row == offset]
+        if n > 0 and _split_row(above, below):
+            for cell in below:
+                upper = next((c for c in above if c.col <= cell.col < c.col + c.cols), None)
+                if upper is None:
+                    cell.row -= 1
+                    continue
+                upper.text = f"{upper.text}\n{cell.text}".strip("\n")
+                upper.rows += cell.rows - 1
+                own.remove(cell)
+            for cell in own:
+                if cell not in below:
+                    cell.row -= 1
+            offset -= 1  # the part's first row is now the row before it
+        cells += own
         for r in range(height - skip):
-            places[offset + r] = f"第 {part.page} 页"
+            places.setdefault(offset + r, f"第 {part.page} 页")
         offset += height - skip
     return Table.from_cells(name, cells, places)

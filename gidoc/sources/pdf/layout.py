@@ -144,7 +144,8 @@ class Measure:
         body = [line for line in lines if round(line.size) == size] or list(lines)
         lefts = collections.Counter(round(line.x0) for line in body)
         left = float(min(lefts, key=lambda x: (-lefts[x], x)))
-        right = sorted(line.x1 for line in body)[int(0.9 * (len(body) - 1))]
+        # The right edge full lines reach; a report may have few full lines, so the furthest.
+        right = max(line.x1 for line in body)
         fonts: collections.Counter[str] = collections.Counter()
         for line in body:
             fonts.update(line.fonts)
