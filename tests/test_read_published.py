@@ -183,7 +183,7 @@ VARIANTS: dict[str, Callable[[Any], None]] = {
 }
 
 
-def _soffice(folder: Path, target: str, names: list[str]) -> None:
+def _soffice(folder: Path, target: str, names: list[str], *options: str) -> None:
     """One LibreOffice run over ``names`` in ``folder``, with a private profile."""
     soffice = pdf.find_soffice()
     assert soffice is not None
@@ -193,6 +193,7 @@ def _soffice(folder: Path, target: str, names: list[str]) -> None:
             "--headless",
             "--norestore",
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            *options,
             "--convert-to",
             target,
             "--outdir",
@@ -496,6 +497,20 @@ def test_a_table_drawn_as_text_boxes_is_refused(material: Path, tmp_path: Path) 
         InputError, match=r"boxes\.docx：表三（收到和处理政府信息公开申请情况）是用文本框拼成的"
     ):
         _read(tmp_path / "boxes.docx")
+
+
+def test_a_pdf_imported_into_libreoffice_and_saved_as_docx_is_refused(
+    material: Path, tmp_path: Path
+) -> None:
+    """LibreOffice's PDF import draws every line as a text box: refused, not misread."""
+    shutil.copy(material / "base.pdf", tmp_path / "imported.pdf")
+    _soffice(tmp_path, "docx", ["imported.pdf"], "--infilter=writer_pdf_import")
+    with pytest.raises(InputError) as caught:
+        _read(tmp_path / "imported.docx")
+    assert str(caught.value) == (
+        f"{tmp_path / 'imported.docx'}：表二（主动公开政府信息情况）是用文本框拼成的，不是表格"
+        "（常见于用 LibreOffice 或转换工具从 PDF 转成的文档），无法可靠读取；请改为读取原来的 PDF 或 Word 文件"
+    )
 
 
 def _pdf(body: bytes) -> bytes:
