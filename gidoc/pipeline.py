@@ -276,8 +276,15 @@ def convert_files(
 
 
 def _previous_report(path: str | Path) -> Report:
-    """Last year's report from any readable source, validated; ReportValidationError if not."""
-    checked = check_file(path)
+    """Last year's report from any readable source, validated; ReportValidationError if not.
+
+    The totals last year's published report printed are left out: only its
+    numbers are carried on, and a printed 总计 that did not add up is last
+    year's mistake, not a reason to refuse this year's file.
+    """
+    loaded = load_located(path)
+    checked = check(_without_given_totals(loaded.data), str(path), loaded.locations)
+    checked.problems[:0] = loaded.warnings
     if checked.report is None or checked.errors:
         raise ReportValidationError(
             f"上年报告 {path}",
@@ -286,6 +293,13 @@ def _previous_report(path: str | Path) -> Report:
             consequence="不能作为上年数据使用",
         )
     return checked.report
+
+
+def _without_given_totals(value: Any) -> Any:
+    """Report data without any given ``total`` (gidoc derives every total itself)."""
+    if isinstance(value, dict):
+        return {k: _without_given_totals(v) for k, v in value.items() if k != "total"}
+    return value
 
 
 def write_data(path: Path, data: Mapping[str, Any], *, force: bool = False) -> Path:

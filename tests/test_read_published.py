@@ -434,6 +434,21 @@ def test_a_wrong_printed_total_is_an_error_naming_both_sides(material: Path) -> 
     )
 
 
+def test_last_years_published_pdf_starts_this_years_file_despite_its_wrong_total(
+    material: Path, tmp_path: Path
+) -> None:
+    """The clerk copying last year's figures: a printed total that did not add up is no obstacle."""
+    out = tmp_path / "2026.yaml"
+    result = CliRunner().invoke(
+        cli, ["init", "--from", str(material / "wrong-total.pdf"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    last = _read(material / "wrong-total.pdf").data["applications"]["carried_forward"]
+    carried = load(out)["applications"]["carried_over"]
+    assert {k: carried[k] for k in L.APPLICANT_COLUMNS} == {k: last[k] for k in L.APPLICANT_COLUMNS}
+    assert load(out)["year"] == 2026
+
+
 # -- web pages and .doc ----------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["typo", "split-header"])
 def test_libreoffices_html_export_of_a_variant(material: Path, name: str) -> None:
