@@ -433,14 +433,16 @@ def schema() -> None:
 )
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 def extract(report: Path, output: Path | None, force: bool) -> None:
-    """从官方格式的年报（.docx 或网页 .html）中取出数据：gidoc 生成的，或在 Word/WPS 中手工填写的。
+    """从官方格式的年报（.docx、.pdf、网页 .html、.doc/.wps）中取出数据：gidoc 生成的、手工填写的或已公开的。
 
-    表格按行列文字识别，各部分文字按标题识别。单元格写“—”“/”或留空的按 0 处理并提示。
+    表格按行列文字识别，各部分文字按标题识别。单元格写“—”“/”“无”或留空的按 0 处理并提示；
+    表中印出的总计原样保留，与各项之和不符时 gidoc check 报错。
 
     \b
     示例：
       gidoc extract 2024年报告.docx -o 2024.json
-      gidoc check 2024年报告.docx          （也可直接校验 .docx）
+      gidoc extract 某局年报.pdf -o data.json
+      gidoc check 2024年报告.pdf           （也可直接校验报告）
     """
     from gidoc.checking.validate import check as check_data
     from gidoc.sources.skeleton import to_json
