@@ -32,7 +32,7 @@ from gidoc.output.html import HtmlTemplate
 from gidoc.output.pdf import ConversionError, Progress, convert
 from gidoc.sources.files import EXCEL_FORMATS
 from gidoc.sources.load import PAGE_FORMATS, load_located
-from gidoc.sources.loaded import Loaded
+from gidoc.sources.loaded import Loaded, UnreadableValues
 
 
 @dataclass
@@ -65,7 +65,14 @@ def check_file(path: str | Path) -> Checked:
     Problems the reader itself found (e.g. a blank written as "—" in a .docx)
     come first, as warnings.
     """
-    loaded = load_located(path)
+    try:
+        loaded = load_located(path)
+    except UnreadableValues as exc:
+        # Every unreadable cell, and what the check finds in the other fields, at once;
+        # no cross-check, as the unreadable values stand in as 0.
+        partial = check(exc.partial.data, str(path), exc.partial.locations)
+        others = [] if partial.report is not None else partial.errors
+        return Checked(str(path), None, exc.partial.warnings + exc.problems + others)
     checked = check(loaded.data, str(path), loaded.locations)
     checked.problems[:0] = loaded.warnings
     return checked

@@ -70,16 +70,25 @@ class Reader(Findings):
             return Decimal(0) if fee else 0
         pattern = _DECIMAL if fee else _INTEGER
         if not pattern.fullmatch(text):
+            # Noted, not raised: every bad cell of the document is reported at once.
             kind = "数字（万元）" if fee else "整数"
-            raise self.fail(
-                f"{where}（{_cell_name(table, row_label, column)}）应为{kind}，"
-                f"实际为「{one_line(raw)}」"
+            self.bad(
+                path,
+                f"{row_label} / {column}",
+                f"{_cell_name(table, row_label, column)}应为{kind}，实际为「{one_line(raw)}」",
+                where,
             )
+            return Decimal(0) if fee else 0
         digits = text.replace(",", "")
         return Decimal(digits) if fee else int(digits)
 
     def total(self, table: Table, r: int, c: int, path: str, label: str, derived: int) -> None:
-        """Compare a printed total with the derived one; a mismatch is a warning."""
+        """Compare a printed total with the derived one; a mismatch is a warning.
+
+        Not once a value could not be read: it stands in as 0, and the sum with it is no sum.
+        """
+        if self.errors:
+            return
         cell = table.at(r, c)
         raw = cell.text if cell is not None else ""
         text = SPACE.sub("", unicodedata.normalize("NFKC", raw))
