@@ -9,6 +9,7 @@ template tag may remain in the document.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import importlib.metadata
@@ -90,7 +91,9 @@ class _Parts(jinja2.BaseLoader):
             code = environment.compile(source, name, filename)
             if cache is not None and bucket is not None:
                 bucket.code = code
-                cache.set_bucket(bucket)
+                # Only a cache: a full or read-only $TMPDIR must not stop the render.
+                with contextlib.suppress(OSError):
+                    cache.set_bucket(bucket)
         return environment.template_class.from_code(
             environment, code, environment.make_globals(globals), lambda: True
         )
