@@ -30,6 +30,7 @@ from gidoc.output.docx import ReportTemplate
 from gidoc.output.files import (
     output_paths,
     refuse_protected,
+    refuse_replacing,
     refuse_unwritable,
     same_file,
     write_all,
@@ -121,6 +122,7 @@ def render_files(
     html: bool = False,
     fragment: bool = False,
     html_template: str | Path | None = None,
+    force: bool = False,
 ) -> list[Rendered]:
     """Render each data file to a .docx, and to a PDF or a web page when asked.
 
@@ -135,7 +137,8 @@ def render_files(
     page template shipped with gidoc); an ``output`` ending in ``.html`` writes
     only the page; ``fragment`` writes only the report's content, styled inline,
     for pasting into a CMS editor.  A ``template`` ending in ``.html`` is taken as
-    the page template.
+    the page template.  An existing .docx is replaced only if gidoc wrote it and
+    nobody changed it since, or with ``force`` (:func:`refuse_replacing`).
 
     Without ``template``, the one named by ``gidoc.toml`` (or ``[tool.gidoc]``
     in pyproject.toml) in the working folder is used, as ``gidoc render`` does;
@@ -178,6 +181,7 @@ def render_files(
     page_targets = [t.with_suffix(".html") for t in docx_targets or []] if want_page else []
     # Every output path is checked before anything is rendered or written.
     refuse_unwritable([*(docx_targets or []), *page_targets, *(pdf_targets or [])])
+    refuse_replacing(docx_targets or [], force=force)
     checked = _validated(sources)
     loaded = ReportTemplate(template)
     documents = [loaded.render(build_context(report)) for report, _ in checked]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gidoc.errors import OutputError, os_reason
+from gidoc.ooxml.fingerprint import Origin, origin
 from gidoc.output import signals
 
 
@@ -113,6 +114,40 @@ def refuse_unwritable(targets: Sequence[Path]) -> None:
                         f"（路径中的 {folder} 是一个文件，不是文件夹）"
                     )
                 break
+    if problems:
+        if len(targets) > 1:
+            problems[-1] += "（未写出任何文件）"
+        raise OutputError("\n".join(problems))
+
+
+#: Said when an existing report would be replaced.
+_KEEP = "确认要覆盖时请加 --force，或用 -o 写到另一个文件"
+
+
+def refuse_replacing(targets: Sequence[Path], *, force: bool = False) -> None:
+    """Raise :class:`OutputError` naming every existing .docx target that is someone's work.
+
+    A report gidoc wrote and nobody changed since may be replaced (its
+    fingerprint, :mod:`gidoc.ooxml.fingerprint`, still matches); one edited
+    since — the render → edit in Word → convert workflow — or a document gidoc
+    did not write is replaced only with ``force``.
+    """
+    if force:
+        return
+    problems = []
+    for target in targets:
+        try:
+            data = target.read_bytes()
+        except OSError:  # absent (the usual case), or unreadable: writing will say why
+            continue
+        found = origin(data)
+        if found is Origin.EDITED:
+            problems.append(
+                f"{target}：这份报告在 gidoc 生成后被修改过（例如在 Word/WPS 中编辑并保存），"
+                f"重新生成会丢失这些修改；{_KEEP}"
+            )
+        elif found is Origin.FOREIGN:
+            problems.append(f"{target}：已存在，且不是 gidoc 生成的文档；{_KEEP}")
     if problems:
         if len(targets) > 1:
             problems[-1] += "（未写出任何文件）"
