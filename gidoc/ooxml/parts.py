@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from lxml import etree
 
 from gidoc.errors import InputError
-from gidoc.ooxml.container import PackageProblem, check_entries, ole_reason
+from gidoc.ooxml.container import PackageProblem, check_entries, ole_reason, parse_part
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -117,9 +117,13 @@ class Parts:
                 f"{self.name}：文档中的 {part} 过大（{info.file_size} 字节），不像一份年度报告"
             )
         try:
-            return etree.fromstring(self._archive.read(info), parser())
+            data = self._archive.read(info)
         except _DAMAGED as exc:
             raise InputError(f"{self.name}：文档已损坏，{part} 无法读取（{exc}）") from None
+        try:
+            return parse_part(part, data)
+        except PackageProblem as exc:  # malformed XML, or a DTD (XXE, billion laughs)
+            raise InputError(f"{self.name}：文档已损坏，{exc}", source=self.name) from None
 
     def relationships(self, source: str) -> list[Relationship]:
         """The internal relationships of ``source`` ("" for the package), targets resolved."""

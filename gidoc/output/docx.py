@@ -99,6 +99,17 @@ class _Parts(jinja2.BaseLoader):
         )
 
 
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined$|has no attribute '([^']+)'$")
+
+
+def _undefined_name(exc: jinja2.UndefinedError) -> str:
+    """The name a template used that the data lacks, from Jinja's English message."""
+    match = _UNDEFINED.search(exc.message or "")
+    if match is None:
+        return f"（{exc.message}）"
+    return match.group(1) or match.group(2)
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     # Compiling the document XML is most of a one-report run; Jinja's own cache
     # (a private per-user folder in the temp dir) keeps the result between runs.
@@ -270,7 +281,11 @@ class ReportTemplate:
                 f"（{type(exc).__name__}：{_first_line(exc)}）"
             ) from None
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"模板 {self.name} 使用了数据中没有的变量：{exc.message}") from None
+            name = _undefined_name(exc)
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：使用了数据中没有的变量 {name}"
+                "（gidoc template vars 列出全部变量）"
+            ) from None
         except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(
                 f"模板 {self.name} 试图访问程序内部的属性，已拒绝（{exc}）；"
