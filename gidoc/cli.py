@@ -90,6 +90,9 @@ _timeout_option = click.option(
 )
 @_pdfa_option
 @_timeout_option
+@click.option(
+    "--force", is_flag=True, help="覆盖在 Word 中修改过的报告，或不是 gidoc 生成的同名文档。"
+)
 def render(
     data: tuple[Path, ...],
     output: str | None,
@@ -99,11 +102,13 @@ def render(
     fragment: bool,
     pdfa: bool,
     timeout: float | None,
+    force: bool,
 ) -> None:
     """校验数据并生成 Word 报告（.docx），可同时生成 PDF。
 
     数据有误时列出全部问题，不生成任何文件，退出码为 1。PDF 转换失败时
-    .docx 仍会写出，退出码为 3。
+    .docx 仍会写出，退出码为 3。已有的报告在 Word 中修改过（或不是 gidoc
+    生成的）时不会覆盖，除非加 --force。
 
     \b
     示例：
@@ -127,6 +132,7 @@ def render(
                 progress=progress,
                 html=want_html,
                 fragment=fragment,
+                force=force,
             )
     except PdfFailed as exc:
         _print_rendered(exc.rendered)

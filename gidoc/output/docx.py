@@ -9,6 +9,7 @@ template tag may remain in the document.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import importlib.metadata
@@ -91,10 +92,23 @@ class _Parts(jinja2.BaseLoader):
             code = environment.compile(source, name, filename)
             if cache is not None and bucket is not None:
                 bucket.code = code
-                cache.set_bucket(bucket)
+                # Only a cache: a full or read-only $TMPDIR must not stop the render.
+                with contextlib.suppress(OSError):
+                    cache.set_bucket(bucket)
         return environment.template_class.from_code(
             environment, code, environment.make_globals(globals), lambda: True
         )
+
+
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined$|has no attribute '([^']+)'$")
+
+
+def _undefined_name(exc: jinja2.UndefinedError) -> str:
+    """The name a template used that the data lacks, from Jinja's English message."""
+    match = _UNDEFINED.search(exc.message or "")
+    if match is None:
+        return f"（{exc.message}）"
+    return match.group(1) or match.group(2)
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -270,7 +284,11 @@ class ReportTemplate:
                 f"（{type(exc).__name__}：{_first_line(exc)}）"
             ) from None
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"模板 {self.name} 使用了数据中没有的变量：{exc.message}") from None
+            name = _undefined_name(exc)
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：使用了数据中没有的变量 {name}"
+                "（gidoc template vars 列出全部变量）"
+            ) from None
         except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(
                 f"模板 {self.name} 试图访问程序内部的属性，已拒绝（{exc}）；"
