@@ -83,5 +83,5 @@ def assemble(reader: Reader, document: Document, found: dict[str, Table]) -> Loa
         data["date"] = texts.date
     loaded = Loaded(data, reader.locations, reader.warnings)
     if reader.errors:
-        raise UnreadableValues(shown, reader.errors, loaded)
+        raise UnreadableValues(reader.name, reader.errors, loaded)
     return loaded
