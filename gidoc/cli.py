@@ -90,6 +90,9 @@ _timeout_option = click.option(
 )
 @_pdfa_option
 @_timeout_option
+@click.option(
+    "--force", is_flag=True, help="覆盖在 Word 中修改过的报告，或不是 gidoc 生成的同名文档。"
+)
 def render(
     data: tuple[Path, ...],
     output: str | None,
@@ -99,11 +102,13 @@ def render(
     fragment: bool,
     pdfa: bool,
     timeout: float | None,
+    force: bool,
 ) -> None:
     """校验数据并生成 Word 报告（.docx），可同时生成 PDF。
 
     数据有误时列出全部问题，不生成任何文件，退出码为 1。PDF 转换失败时
-    .docx 仍会写出，退出码为 3。
+    .docx 仍会写出，退出码为 3。已有的报告在 Word 中修改过（或不是 gidoc
+    生成的）时不会覆盖，除非加 --force。
 
     \b
     示例：
@@ -127,6 +132,7 @@ def render(
                 progress=progress,
                 html=want_html,
                 fragment=fragment,
+                force=force,
             )
     except PdfFailed as exc:
         _print_rendered(exc.rendered)
@@ -433,14 +439,16 @@ def schema() -> None:
 )
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 def extract(report: Path, output: Path | None, force: bool) -> None:
-    """从官方格式的年报（.docx 或网页 .html）中取出数据：gidoc 生成的，或在 Word/WPS 中手工填写的。
+    """从官方格式的年报（.docx、.pdf、网页 .html、.doc/.wps）中取出数据：gidoc 生成的、手工填写的或已公开的。
 
-    表格按行列文字识别，各部分文字按标题识别。单元格写“—”“/”或留空的按 0 处理并提示。
+    表格按行列文字识别，各部分文字按标题识别。单元格写“—”“/”“无”或留空的按 0 处理并提示；
+    表中印出的总计原样保留，与各项之和不符时 gidoc check 报错。
 
     \b
     示例：
       gidoc extract 2024年报告.docx -o 2024.json
-      gidoc check 2024年报告.docx          （也可直接校验 .docx）
+      gidoc extract 某局年报.pdf -o data.json
+      gidoc check 2024年报告.pdf           （也可直接校验报告）
     """
     from gidoc.checking.validate import check as check_data
     from gidoc.sources.skeleton import to_json

@@ -37,6 +37,11 @@ from gidoc.format.tables import RESULT_ROWS
 MAX_NUMBER = 10**12
 #: Decimal places allowed in the fee (万元 to the 分).
 FEE_PLACES = 6
+#: Characters a text field may hold.  A whole report is some 20,000; Word's XML, as gidoc
+#: reads it back, holds at most 10 MB in one paragraph, and check refuses what render cannot write.
+MAX_TEXT = 100_000
+#: Sub-sections of 一、总体情况: they are numbered （一）…（九十九）.
+MAX_SECTIONS = 99
 
 
 def _xml_safe(value: str) -> str:
@@ -54,6 +59,17 @@ def _xml_safe(value: str) -> str:
             "第 {position} 个字符 U+{code} 是 Word 文档不允许的控制字符"
             "（常见于从 Word 或网页复制的文本），请删除它",
             {"position": index + 1, "code": f"{code:04X}"},
+        )
+    return value
+
+
+def _bounded(value: Any) -> Any:
+    # Before the character checks, which would otherwise walk 70 million characters.
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise PydanticCustomError(
+            "string_too_long",
+            "文字过长：{length} 个字符，最多 {max_length} 个字符",
+            {"length": len(value), "max_length": MAX_TEXT},
         )
     return value
 
@@ -123,9 +139,10 @@ Fee = Annotated[
     # keywords; the data format takes only a plain number (strings are rejected above).
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": MAX_NUMBER}),
 ]
-Text = Annotated[StrictStr, AfterValidator(_xml_safe), PARAGRAPHS]
+Text = Annotated[StrictStr, BeforeValidator(_bounded), AfterValidator(_xml_safe), PARAGRAPHS]
 Line = Annotated[
     StrictStr,
+    BeforeValidator(_bounded),
     AfterValidator(_xml_safe),
     AfterValidator(_single_line),
     # For editors: one line with something other than spaces in it.
@@ -477,6 +494,7 @@ class Overview(_Model):
     )
     sections: list[OverviewSection] = Field(
         default_factory=list,
+        max_length=MAX_SECTIONS,
         title="分项",
         description="依次编号为（一）（二）…的分项；官方格式要求的五项为："
         + "、".join(L.OVERVIEW_TOPICS),

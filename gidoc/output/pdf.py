@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from gidoc.errors import GidocError
+from gidoc.errors import GidocError, OutputError, os_reason
 from gidoc.output import signals
 from gidoc.output.files import write_atomic
 
@@ -38,6 +38,8 @@ INSTALL_HINT = (
 #: Seconds allowed for LibreOffice to start, and for each document.
 START_SECONDS = 60.0
 PER_DOCUMENT_SECONDS = 30.0
+#: Free space below which a missing PDF is put down to a full temporary folder.
+LOW_SPACE = 64 * 1024 * 1024
 #: Fewest documents worth a LibreOffice process of their own in a batch.
 MIN_SHARE = 4
 _PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
@@ -177,15 +179,21 @@ def convert(
                 results.update(future.result())
             except ConversionError as exc:
                 errors.append(exc)
-    written, failed = [], []
+    written, failed, unwritten = [], [], []
     for index, (document, target) in enumerate(zip(documents, targets, strict=True)):
         if index in results:
-            write_atomic(target, results[index])
+            try:
+                write_atomic(target, results[index])
+            except OutputError as exc:  # a full disk, say: a PDF failure, exit 3 like the others
+                unwritten.append(str(exc))
+                continue
             written.append(target)
         else:
             failed.append(str(document))
     if errors:
         raise errors[0]
+    if unwritten:
+        raise ConversionError("PDF 未能写出：" + "；".join(unwritten))
     if failed:
         raise ConversionError(
             f"LibreOffice 未能把以下文件转换为 PDF：{'、'.join(failed)}；"
@@ -202,43 +210,115 @@ def _convert_share(
     progress: Progress,
 ) -> dict[int, bytes]:
     """One LibreOffice run over ``documents``; the PDFs made, by position."""
-    with tempfile.TemporaryDirectory(prefix="gidoc-pdf-") as folder, font_config() as fonts:
+    try:
+        with tempfile.TemporaryDirectory(prefix="gidoc-pdf-") as folder, font_config() as fonts:
+            return _convert_in(Path(folder), fonts, soffice, documents, pdfa, limit, progress)
+    except OSError as exc:
+        # Preparing the folder (copies of the documents, the profile) in $TMPDIR failed.
+        raise temporary_folder_error(exc) from None
+
+
+def temporary_folder_error(exc: OSError) -> ConversionError:
+    """The error for a temporary folder that cannot hold the conversion (full, read-only)."""
+    return ConversionError(
+        f"无法在临时文件夹 {tempfile.gettempdir()} 中准备 PDF 转换（{os_reason(exc)}）；"
+        "请清理磁盘，或用环境变量 TMPDIR 指定空间充足的文件夹"
+    )
+
+
+def _convert_in(
+    work: Path,
+    fonts: Path,
+    soffice: str,
+    documents: Sequence[Path],
+    pdfa: bool,
+    limit: float,
+    progress: Progress,
+) -> dict[int, bytes]:
+    """:func:`_convert_share` inside its temporary folder ``work``."""
+    inbox, outbox = work / "in", work / "out"
+    inbox.mkdir()
+    outbox.mkdir()
+    # Numbered copies: two inputs named alike must not collide in LibreOffice's outdir.
+    names = []
+    for index, document in enumerate(documents):
+        name = f"{index:04d}{document.suffix.lower() or '.docx'}"
+        shutil.copyfile(document, inbox / name)
+        names.append(name)
+    temp = work / "tmp"
+    temp.mkdir()
+    command = _command(soffice, work, _PDFA_FILTER if pdfa else "pdf", outbox, names)
+    _run(command, inbox, _environment(fonts, temp), limit, outbox, len(names), progress)
+    made = {}
+    for index, name in enumerate(names):
+        pdf = outbox / (Path(name).stem + ".pdf")
+        if _is_pdf(pdf):
+            made[index] = pdf.read_bytes()
+    if len(made) < len(names):
+        free = shutil.disk_usage(work).free
+        if free < LOW_SPACE:
+            # LibreOffice says nothing when it cannot write; the free space says why.
+            raise ConversionError(
+                f"临时文件夹 {tempfile.gettempdir()} 磁盘空间不足（剩余 {free // 1024} KB），"
+                "LibreOffice 无法写出 PDF；请清理磁盘，或用环境变量 TMPDIR 指定空间充足的文件夹"
+            )
+    return made
+
+
+def _command(soffice: str, work: Path, target: str, outbox: Path, names: list[str]) -> list[str]:
+    """LibreOffice converting ``names`` to ``target``, headless, with a private profile in ``work``."""
+    return [
+        *network_wall(),
+        soffice,
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--nodefault",
+        "--nofirststartwizard",
+        "--nolockcheck",
+        "--norestore",
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outbox),
+        *names,
+    ]
+
+
+#: LibreOffice's filter for Word 2007-365 documents.
+DOCX_FILTER = "docx:MS Word 2007 XML"
+
+
+def to_docx(data: bytes, suffix: str, *, timeout: float | None = None) -> bytes:
+    """A Word 97-2003 or WPS document (``suffix`` .doc or .wps) converted to .docx by LibreOffice.
+
+    Same walls as PDF output: a private profile, no network, a time limit that
+    kills the process group, everything temporary in one folder removed after.
+    Raises :class:`ConversionError` when LibreOffice is missing, times out or
+    makes no document.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise ConversionError(f"未找到 LibreOffice，无法读取 {suffix} 文件。{INSTALL_HINT}")
+    limit = timeout if timeout is not None else START_SECONDS + PER_DOCUMENT_SECONDS
+    with tempfile.TemporaryDirectory(prefix="gidoc-docx-") as folder, font_config() as fonts:
         work = Path(folder)
-        inbox, outbox = work / "in", work / "out"
-        inbox.mkdir()
-        outbox.mkdir()
-        # Numbered copies: two inputs named alike must not collide in LibreOffice's outdir.
-        names = []
-        for index, document in enumerate(documents):
-            name = f"{index:04d}{document.suffix.lower() or '.docx'}"
-            shutil.copyfile(document, inbox / name)
-            names.append(name)
-        temp = work / "tmp"
-        temp.mkdir()
-        command = [
-            *network_wall(),
-            soffice,
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--nofirststartwizard",
-            "--nolockcheck",
-            "--norestore",
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--convert-to",
-            _PDFA_FILTER if pdfa else "pdf",
-            "--outdir",
-            str(outbox),
-            *names,
-        ]
-        _run(command, inbox, _environment(fonts, temp), limit, outbox, len(names), progress)
-        made = {}
-        for index, name in enumerate(names):
-            pdf = outbox / (Path(name).stem + ".pdf")
-            if _is_pdf(pdf):
-                made[index] = pdf.read_bytes()
-        return made
+        inbox, outbox, temp = work / "in", work / "out", work / "tmp"
+        for made in (inbox, outbox, temp):
+            made.mkdir()
+        name = f"0000{suffix}"
+        (inbox / name).write_bytes(data)
+        command = _command(soffice, work, DOCX_FILTER, outbox, [name])
+        _run(command, inbox, _environment(fonts, temp), limit, outbox, 1, None)
+        result = outbox / "0000.docx"
+        try:
+            converted = result.read_bytes()
+        except OSError:
+            converted = b""
+    if not converted.startswith(b"PK"):
+        raise ConversionError(f"LibreOffice 未能把这个 {suffix} 文件转换为 .docx")
+    return converted
 
 
 def _is_pdf(path: Path) -> bool:
