@@ -129,10 +129,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    print(f"workers: {args.workers}")
+    print(f"workers: {args.workers}, load average: {os.getloadavg()[0]:.1f}")
     print(
         f"{'reports':>8} {'read+check s':>13} {'review s':>9} {'workbook s':>11} "
-        f"{'total s':>8} {'ms/report':>10} {'findings':>9} {'peak MB':>8}"
+        f"{'total s':>8} {'ms/report':>10} {'review ms/report':>17} {'findings':>9} {'peak MB':>8}"
     )
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as name:
@@ -152,7 +152,8 @@ def main() -> None:
             findings = sum(len(r.findings) for r in review.reports)
             print(
                 f"{size:>8} {read - start:>13.1f} {compared - read:>9.1f} {written - compared:>11.1f} "
-                f"{total:>8.1f} {total / size * 1000:>10.1f} {findings:>9} {memory:>8.0f}"
+                f"{total:>8.1f} {total / size * 1000:>10.1f} "
+                f"{(compared - read) / size * 1000:>17.2f} {findings:>9} {memory:>8.0f}"
             )
 
 

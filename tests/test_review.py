@@ -628,3 +628,22 @@ def test_cli_writes_the_workbook_and_says_so(folder: Path, monkeypatch: pytest.M
     from openpyxl import load_workbook
 
     assert load_workbook(folder.parent / "审核结果.xlsx").sheetnames == ["汇总", "问题"]
+
+
+def test_a_pdf_report_in_the_folder_is_reviewed(tmp_path: Path) -> None:
+    from gidoc.output import pdf
+    from gidoc.pipeline import render_files
+
+    if pdf.find_soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    staging = tmp_path / "己局.json"
+    staging.write_text(to_json(unit("己局")), "utf-8")
+    render_files([staging], folder / "己局.pdf")
+    (folder / "庚局.json").write_text(to_json(unit("庚局")), "utf-8")
+    review = json.loads(run("review", str(folder), "--format", "json").stdout)
+    assert [(r["file"], r["agency"], r["status"]) for r in review["reports"]] == [
+        (str(folder / "己局.pdf"), "己局", "ok"),
+        (str(folder / "庚局.json"), "庚局", "ok"),
+    ], review

@@ -12,12 +12,16 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from gidoc.errors import Problem
+from gidoc.format.models import Report
 from gidoc.review import similarity
 from gidoc.review.examined import TEXT_SECTIONS, Examined
 from gidoc.review.items import unit_key
 from gidoc.review.result import Finding, ReportReview, Review, Unexpected, UnusablePrevious
 from gidoc.review.roster import roster_gaps
 from gidoc.review.rules import against_previous, required_content
+
+#: How the report names its agency field (the model's title).
+_AGENCY = Report.model_fields["agency"].title or "agency"
 
 
 def review_examined(
@@ -56,7 +60,7 @@ def review_examined(
                         "previous_missing",
                         Problem(
                             "agency",
-                            "报告机关名称",
+                            _AGENCY,
                             "上年度报告中没有这个单位的报告，无法核对上年结转和沿用上年文字",
                             "warning",
                         ),
@@ -134,7 +138,7 @@ def _duplicates(reports: Sequence[Examined], reviews: Sequence[ReportReview]) ->
                     "duplicate_unit",
                     Problem(
                         "agency",
-                        "报告机关名称",
+                        _AGENCY,
                         f"同一单位还报送了 {others}；请确认哪一份是正式报告",
                         "warning",
                     ),

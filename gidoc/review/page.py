@@ -32,6 +32,7 @@ table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border: 1px solid #666; padding: 0.25em 0.5em; vertical-align: top; text-align: left; }
 thead th { background: #eee; position: sticky; top: 0; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th, .problems td:nth-child(-n+4) { white-space: nowrap; }
 .errors, .unreadable { background: #ffc7ce; }
 .warnings { background: #ffeb9c; }
 .missing { background: #d9d9d9; }
@@ -85,7 +86,7 @@ def review_page(review: Review) -> str:
     if not rows:
         out.append("<p>没有发现问题。</p>")
     else:
-        out.append('<div class="scroll"><table>')
+        out.append('<div class="scroll"><table class="problems">')
         out.append(
             "<thead><tr>"
             + "".join(f'<th scope="col">{escape(h)}</th>' for h, _ in PROBLEMS_COLUMNS)

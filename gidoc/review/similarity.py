@@ -1,6 +1,6 @@
 """Text that repeats: last year's report of the same unit, or another unit's report this year.
 
-Texts are compared as sets of character shingles (5 characters in a row)
+Texts are compared as sets of hashed character shingles (5 characters in a row)
 after normalisation — NFKC, no spaces or punctuation, every number as 0 — so
 that changing 「2024年」 to 「2025年」 or a count does not hide a copy.
 
@@ -13,9 +13,9 @@ shingle sets.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -53,7 +53,7 @@ def normalise(text: str) -> str:
 
 
 def shingles(text: str, without: str = "") -> Shingles:
-    """The CRC-32 of every run of :data:`SHINGLE` characters of the normalised text.
+    """A 32-bit hash of every run of :data:`SHINGLE` characters of the normalised text.
 
     ``without`` (the unit's own name) is taken out first: a text the office
     handed out differs between units mostly by the name written into it.
@@ -65,13 +65,24 @@ def shingles(text: str, without: str = "") -> Shingles:
         flat = flat.replace(name, "")
     if len(flat) < MIN_CHARS:
         return NONE
-    count = len(flat) - SHINGLE + 1
-    hashes = np.fromiter(
-        (zlib.crc32(flat[i : i + SHINGLE].encode("utf-8")) for i in range(count)),
-        dtype=np.uint32,
-        count=count,
-    )
-    return np.unique(hashes)
+    # A polynomial hash of each window of code points, in numpy (a Python loop over the
+    # shingles was most of a review's time), then mixed (MurmurHash3's finaliser) so that
+    # the high 32 bits kept are spread evenly.
+    codes = np.frombuffer(flat.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    count = codes.size - SHINGLE + 1
+    hashes = np.zeros(count, dtype=np.uint64)
+    for offset in range(SHINGLE):
+        hashes = hashes * _BASE + codes[offset : offset + count]
+    hashes ^= hashes >> _SHIFT
+    hashes *= _MIX
+    hashes ^= hashes >> _SHIFT
+    return np.unique((hashes >> _HIGH).astype(np.uint32))
+
+
+_BASE = np.uint64(1_000_003)
+_MIX = np.uint64(0xFF51AFD7ED558CCD)
+_SHIFT = np.uint64(33)
+_HIGH = np.uint64(32)
 
 
 def union(sets: Iterable[Shingles]) -> Shingles:
@@ -100,11 +111,21 @@ def _same(value: int) -> int:
     return value
 
 
+@functools.cache
+def _permutations() -> Any:
+    """The MinHash permutations, drawn once (datasketch draws them for every MinHash)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM).permutations
+
+
 def signature(shingle_set: Shingles) -> Any:
     """The MinHash of a shingle set, as a :class:`datasketch.LeanMinHash` (small, picklable)."""
     from datasketch import LeanMinHash, MinHash
 
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_same)
+    minhash = MinHash(
+        num_perm=NUM_PERM, hashfunc=_same, permutations=_permutations(), scheme="affine32"
+    )
     minhash.update_batch(shingle_set.tolist())
     return LeanMinHash(minhash)
 
