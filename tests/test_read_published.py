@@ -72,6 +72,15 @@ def typo(doc: Any) -> None:
     _set(_t3(doc).rows[8].cells[2], TYPO)
 
 
+#: Table 二's row labels mistyped: (row, typed).
+T2_TYPOS = {3: "行政规范性文伴", 9: "行政处发"}
+
+
+def typo_table_2(doc: Any) -> None:
+    for r, typed in T2_TYPOS.items():
+        _set(doc.tables[0].rows[r].cells[0], typed)
+
+
 def other_2019(doc: Any) -> None:
     """（六）其他处理 as one row of numbers (its three items added up), as the 2019 format has it."""
     table = _t3(doc)
@@ -172,6 +181,7 @@ def wrong_total(doc: Any) -> None:
 
 VARIANTS: dict[str, Callable[[Any], None]] = {
     "typo": typo,
+    "typo-t2": typo_table_2,
     "other-2019": other_2019,
     "split-header": split_with_header,
     "split-bare": split_without_header,
@@ -329,6 +339,18 @@ def test_a_mistyped_row_label_is_read_by_its_place_and_quoted(material: Path) ->
     assert "2.其他法律行政法规禁止公开" in warning.message
     assert warning.cell == "表三 第 9 行第 3 列"
     assert printed.warnings[0].cell == "表三 第 9 行第 3 列（第 3 页）"
+
+
+def test_mistyped_labels_in_table_2_are_read_and_quoted(material: Path) -> None:
+    word, printed = _both(material, "typo-t2")
+    assert _numbers(word.data) == _numbers(_read(material / "base.docx").data)
+    _assert_same(word, printed)
+    assert [(w.path, w.cell) for w in word.warnings] == [
+        ("active_disclosure.normative_documents", "表二 第 4 行第 1 列"),
+        ("active_disclosure.administrative_penalty", "表二 第 10 行第 1 列"),
+    ]
+    for warning, typed in zip(word.warnings, T2_TYPOS.values(), strict=True):
+        assert f"「{typed}」" in warning.message
 
 
 def test_other_handling_as_one_row_keeps_the_numbers_under_3_other(material: Path) -> None:

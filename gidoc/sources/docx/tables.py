@@ -128,6 +128,23 @@ def _cell_name(table: Table, row_label: str, column: str) -> str:
     return f"{table.name}「{row_label}」行「{column}」列"
 
 
+#: Every text of table 二's cells that is not a number: a cell reading as one is not a typo.
+_T2_LABELS = tuple(cell.text for cell in T.TABLE_2.cells if cell.text)
+
+
+def _alike(table: Table, label: str, official: tuple[str, ...]) -> list[Cell]:
+    """The cell most like ``label`` among those that read as no official text (a typo), if any."""
+    best: Cell | None = None
+    score = 0.0
+    for cell in table.cells:
+        if not norm(cell.text) or same(cell.text, *official) or _INTEGER.fullmatch(norm(cell.text)):
+            continue
+        alike = _similarity(cell.text, label)
+        if alike > score:
+            best, score = cell, alike
+    return [best] if best is not None and score >= SIMILAR else []
+
+
 def table_2(reader: Reader, table: Table) -> dict[str, Any]:
     """表二 (主动公开): the document rows by their three columns, then the decisions and fees."""
     out: dict[str, Any] = {}
@@ -140,7 +157,7 @@ def table_2(reader: Reader, table: Table) -> dict[str, Any]:
     for key, label in T.DOCUMENT_ROWS.items():
         # Some reports shorten 行政规范性文件 to 规范性文件.
         labels = (label, label.removeprefix("行政")) if key == "normative_documents" else (label,)
-        found = _find(table, *labels)
+        found = _find(table, *labels) or _alike(table, label, _T2_LABELS)
         if not found:
             if key == "rules":
                 reader.warn(
@@ -166,7 +183,15 @@ def table_2(reader: Reader, table: Table) -> dict[str, Any]:
     for key, (label, header) in T.DECISION_ROWS.items():
         found = _find(table, label)
         if not found:
-            raise reader.fail(f"{table.name}缺少「{label}」行")
+            found = _alike(table, label, _T2_LABELS)
+            if not found:
+                raise reader.fail(f"{table.name}缺少「{label}」行")
+            reader.warn(
+                f"active_disclosure.{key}",
+                label,
+                f"{table.name}的行名写作「{one_line(found[0].text)}」，按「{label}」读取",
+                table.where(found[0].row, found[0].col),
+            )
         cell = found[0]
         col = cell.col + cell.cols
         if table.at(cell.row, col) is None:
