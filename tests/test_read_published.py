@@ -179,6 +179,14 @@ def wrong_total(doc: Any) -> None:
     _set(cell, str(int(cell.text) + 1))
 
 
+def unruled(doc: Any) -> None:
+    """Table 三 without any border: on paper its columns are only gaps between numbers."""
+    tbl = _t3(doc)._tbl
+    for borders in [*tbl.iter(qn("w:tblBorders")), *tbl.iter(qn("w:tcBorders"))]:
+        for border in borders:
+            border.set(qn("w:val"), "nil")
+
+
 VARIANTS: dict[str, Callable[[Any], None]] = {
     "typo": typo,
     "typo-t2": typo_table_2,
@@ -190,6 +198,7 @@ VARIANTS: dict[str, Callable[[Any], None]] = {
     "no-subheadings-5": no_subheadings_5,
     "running-header": running_header,
     "wrong-total": wrong_total,
+    "unruled": unruled,
 }
 
 
@@ -547,6 +556,18 @@ def test_a_pdf_imported_into_libreoffice_and_saved_as_docx_is_refused(
     assert str(caught.value) == (
         f"{tmp_path / 'imported.docx'}：表二（主动公开政府信息情况）是用文本框拼成的，不是表格"
         "（常见于用 LibreOffice 或转换工具从 PDF 转成的文档），无法可靠读取；请改为读取原来的 PDF 或 Word 文件"
+    )
+
+
+def test_a_pdf_table_without_ruling_lines_is_refused_not_guessed(material: Path) -> None:
+    assert _numbers(_read(material / "unruled.docx").data) == _numbers(
+        _read(material / "base.docx").data
+    )
+    with pytest.raises(InputError) as caught:
+        _read(material / "unruled.pdf")
+    assert str(caught.value) == (
+        f"{material / 'unruled.pdf'}：第 3 页的表三（收到和处理政府信息公开申请情况）没有表格框线，"
+        "无法按列读取数字；请使用原始的 Word/WPS 文件，或带框线表格的 PDF"
     )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gidoc.errors import InputError
+from gidoc.sources.docx.compare import norm
 from gidoc.sources.docx.report import assemble
 from gidoc.sources.docx.sections import Document
 from gidoc.sources.docx.tables import TABLES, Reader, official_key, require_tables
@@ -124,6 +125,20 @@ def _text(metadata: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _unruled(reader: Reader, tables: dict[str, Any], pages: list[list[Line]]) -> None:
+    """Fail for an official table printed without ruling lines: its columns cannot be told apart."""
+    for key, official in TABLES.items():
+        if key in tables:
+            continue
+        marker = norm(official.marker)
+        for lines in pages:
+            if any(marker in norm(line.text) for line in lines):
+                raise reader.fail(
+                    f"第 {lines[0].page} 页的{official.name}（{official.section[2:]}）没有表格框线，"
+                    "无法按列读取数字；请使用原始的 Word/WPS 文件，或带框线表格的 PDF"
+                )
+
+
 def read_pdf(data: bytes, name: str) -> Loaded:
     """Read a report PDF back into report data, as :func:`~gidoc.sources.docx.read_report` does.
 
@@ -169,6 +184,7 @@ def read_pdf(data: bytes, name: str) -> Loaded:
             current = None
     tables = {key: grids.join(TABLES[key].name, parts) for key, parts in found.items()}
     if len(tables) < len(TABLES):
+        _unruled(reader, tables, kept)
         require_tables(reader, tables)
     document = Document(
         [p.para(measure) for p in paragraphs(flow, measure)],
