@@ -571,13 +571,17 @@ def test_a_pdf_table_without_ruling_lines_is_refused_not_guessed(material: Path)
     )
 
 
-def _pdf(body: bytes) -> bytes:
-    """A one-page PDF whose page draws ``body`` (no text: a scan's page is an image)."""
+def _pdf(
+    body: bytes, font: bytes = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+) -> bytes:
+    """A one-page PDF whose page draws ``body``, with ``font`` as /F1."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>stream\n%s\nendstream" % (len(body), body),
+        font,
     ]
     out = b"%PDF-1.4\n"
     offsets = []
@@ -592,6 +596,35 @@ def _pdf(body: bytes) -> bytes:
         xref,
     )
     return out
+
+
+#: A CID font without a ToUnicode map: its text comes out as (cid:65)(cid:66)…
+_NO_UNICODE = (
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /Foo /Encoding /Identity-H /DescendantFonts "
+    b"[<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Foo /CIDSystemInfo << /Registry (Adobe) "
+    b"/Ordering (Identity) /Supplement 0 >> /DW 1000 >>] >>"
+)
+
+
+def test_a_pdf_whose_text_has_no_character_codes_is_refused(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(InputError) as caught:
+        load_located(_pdf(b"BT /F1 12 Tf 72 700 Td <0041004200430044> Tj ET", _NO_UNICODE), "x.pdf")
+    # pdfminer complains about the font (no FontBBox); none of it reaches the user
+    assert capfd.readouterr() == ("", "")
+    assert str(caught.value) == (
+        "x.pdf：PDF 中的文字没有字符编码（字体未嵌入编码表），复制出来是乱码，无法读取；"
+        "请使用原始的 Word/WPS 文件，或重新导出 PDF"
+    )
+
+
+def test_text_drawn_twice_for_bold_is_read_once() -> None:
+    from gidoc.sources.pdf import _pages
+
+    twice = b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET BT /F1 12 Tf 72.3 700 Td (Hello) Tj ET"
+    pages, _ = _pages(_pdf(twice), "x.pdf")
+    assert [line.text for line in pages[0].lines] == ["Hello"]
 
 
 def test_a_scan_without_text_is_refused_clearly() -> None:

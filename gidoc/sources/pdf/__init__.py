@@ -104,8 +104,25 @@ def _pages(data: bytes, name: str) -> tuple[list[_Page], dict[str, Any]]:
     return out, metadata
 
 
+def _doubled(chars: list[dict[str, Any]]) -> bool:
+    """Whether some character is drawn twice on the same spot (cheap; pdfplumber's dedupe is not)."""
+    seen = set()
+    for char in chars:
+        if not char["text"].strip():
+            continue
+        key = (char["text"], round(char["x0"]), round(char["top"]))
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
 def _page(page: Any, number: int) -> _Page:
     chars = [c for c in page.chars if c.get("text")]
+    if _doubled(chars):
+        # WPS and Word draw "bold" in some fonts as the same text twice, a hair apart.
+        page = page.dedupe_chars(extra_attrs=("size",))
+        chars = [c for c in page.chars if c.get("text")]
     found = page.find_tables()
     boxes = [table.bbox for table in found]
 
@@ -151,6 +168,15 @@ def read_pdf(data: bytes, name: str) -> Loaded:
     if b"%PDF-" not in data[:1024]:
         raise InputError(f"{name}：不是 PDF 文件（文件开头没有 %PDF- 标记）")
     pages, metadata = _pages(data, name)
+    every = [line.text for page in pages for line in page.lines]
+    every += [part.text for page in pages for part in page.parts]
+    unmapped = sum(text.count("(cid:") for text in every)
+    if unmapped * 5 > max(sum(len(text) for text in every), 1) / 6:
+        # pdfminer writes a glyph without a character code as "(cid:123)", six characters.
+        raise InputError(
+            f"{name}：PDF 中的文字没有字符编码（字体未嵌入编码表），复制出来是乱码，无法读取；"
+            "请使用原始的 Word/WPS 文件，或重新导出 PDF"
+        )
     if not any(page.lines or page.parts for page in pages):
         raise InputError(
             f"{name}：PDF 中没有可读取的文字（可能是扫描件或图片）；gidoc 不做文字识别（OCR），"
