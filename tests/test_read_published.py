@@ -179,6 +179,17 @@ def wrong_total(doc: Any) -> None:
     _set(cell, str(int(cell.text) + 1))
 
 
+def numbers_below(doc: Any) -> None:
+    """2.重复申请's numbers on a row of their own under its label, as pasted from a form."""
+    table = _t3(doc)
+    label_row = table.rows[19]
+    copied = copy.deepcopy(label_row._tr)
+    label_row._tr.addnext(copied)
+    for c in range(3, 10):
+        _set(label_row.cells[c], "")
+    _set(table.rows[20].cells[2], "")
+
+
 def unruled(doc: Any) -> None:
     """Table 三 without any border: on paper its columns are only gaps between numbers."""
     tbl = _t3(doc)._tbl
@@ -199,6 +210,7 @@ VARIANTS: dict[str, Callable[[Any], None]] = {
     "running-header": running_header,
     "wrong-total": wrong_total,
     "unruled": unruled,
+    "numbers-below": numbers_below,
 }
 
 
@@ -385,6 +397,16 @@ def test_a_table_split_at_a_page_break_reads_as_one(material: Path, name: str) -
     assert word.warnings == []
     assert _numbers(word.data) == _numbers(base.data)
     _assert_same(word, printed)
+
+
+def test_a_rows_numbers_on_a_line_of_their_own(material: Path) -> None:
+    word, printed = _both(material, "numbers-below")
+    assert _numbers(word.data) == _numbers(_read(material / "base.docx").data)
+    _assert_same(word, printed)
+    (warning,) = word.warnings
+    assert warning.path == "applications.results.not_processed.duplicate"
+    assert "数字印在了下一行" in warning.message
+    assert warning.cell == "表三 第 21 行第 4 列"
 
 
 def test_blanks_dashes_wu_full_width_digits_and_units(material: Path) -> None:

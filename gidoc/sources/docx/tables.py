@@ -286,6 +286,38 @@ def _other_as_one_row(
     return None
 
 
+def _numbers_below(
+    reader: Reader,
+    table: Table,
+    r: int,
+    columns: dict[str, tuple[int, str]],
+    data_start: int,
+    labelled: set[int],
+    path: str,
+    label: str,
+) -> int:
+    """The row holding row r's numbers: r, or the row below when r's numbers were put on a line
+    of their own (r's number cells all blank, the next row without a label of its own)."""
+    below = r + 1
+    if below >= len(table.grid) or below in labelled:
+        return r
+
+    def filled(row: int) -> bool:
+        return any(norm(getattr(table.at(row, col), "text", "")) for col, _ in columns.values())
+
+    label_cells = table.row_cells(below, 0, data_start)
+    own_label = any(cell.row == below and norm(cell.text) for cell in label_cells)
+    if filled(r) or not filled(below) or own_label:
+        return r
+    reader.warn(
+        f"applications.{path}",
+        label,
+        f"{table.name}「{label}」行的数字印在了下一行，按本行读取",
+        table.where(below, data_start),
+    )
+    return below
+
+
 def table_3(reader: Reader, table: Table) -> dict[str, Any]:
     """表三 (申请): every row by its labels under the applicant columns; printed totals kept."""
     first = _find(table, L.T3_NEW)
@@ -316,6 +348,7 @@ def table_3(reader: Reader, table: Table) -> dict[str, Any]:
             if path == "results.total":
                 continue
             raise reader.fail(f"{table.name}缺少「{label}」行")
+        r = _numbers_below(reader, table, r, columns, data_start, set(rows.values()), path, label)
         row: dict[str, int | None] = {}
         if path == "results.total":
             for key, (col, _) in columns.items():
