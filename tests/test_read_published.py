@@ -238,6 +238,21 @@ def _soffice(folder: Path, target: str, names: list[str], *options: str) -> None
     )
 
 
+#: The variants also exported as web pages by LibreOffice (File ▸ Export ▸ HTML).
+HTML_VARIANTS = (
+    "typo",
+    "typo-t2",
+    "other-2019",
+    "split-header",
+    "split-bare",
+    "odd-cells",
+    "chinese-title",
+    "no-subheadings-5",
+    "numbers-below",
+    "hand-typed",
+)
+
+
 @pytest.fixture(scope="session")
 def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The baseline report and each variant as .docx and .pdf; two as .html and .doc."""
@@ -256,9 +271,9 @@ def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pdf.convert(docs, [d.with_suffix(".pdf") for d in docs])
     html = folder / "html"
     html.mkdir()
-    for name in ("base", "typo", "split-header"):
+    for name in ("base", *HTML_VARIANTS):
         shutil.copy(folder / f"{name}.docx", html)
-    _soffice(html, "html", ["base.docx", "typo.docx", "split-header.docx"])
+    _soffice(html, "html", [f"{name}.docx" for name in ("base", *HTML_VARIANTS)])
     _soffice(folder, "doc", ["other-2019.docx"])
     return folder
 
@@ -503,7 +518,7 @@ def test_last_years_published_pdf_starts_this_years_file_despite_its_wrong_total
 
 
 # -- web pages and .doc ----------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["typo", "split-header"])
+@pytest.mark.parametrize("name", HTML_VARIANTS)
 def test_libreoffices_html_export_of_a_variant(material: Path, name: str) -> None:
     word = _read(material / f"{name}.docx")
     page = _read(material / "html" / f"{name}.html")
