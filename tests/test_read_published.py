@@ -556,14 +556,29 @@ def test_a_cms_page_in_gbk_with_inline_styles_nested_containers_and_a_split_tabl
     assert "主办" not in repr(loaded.data)
 
 
-def test_a_doc_file_is_converted_and_read(material: Path) -> None:
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_a_doc_or_wps_file_is_converted_and_read(
+    material: Path, tmp_path: Path, suffix: str
+) -> None:
+    """Here the .wps is a Word 97 file under WPS's extension; LibreOffice detects the format by content."""
     word = _read(material / "other-2019.docx")
-    old = _read(material / "other-2019.doc")
+    shutil.copy(material / "other-2019.doc", tmp_path / f"old{suffix}")
+    old = _read(tmp_path / f"old{suffix}")
     assert _numbers(old.data) == _numbers(word.data)
     assert [w.message for w in old.warnings] == [w.message for w in word.warnings]
 
 
 # -- what is refused -----------------------------------------------------------------------
+def test_a_file_named_doc_that_is_not_one_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.doc").write_bytes(b"<html>not a document</html>")
+    with pytest.raises(InputError) as caught:
+        _read(tmp_path / "x.doc")
+    assert (
+        str(caught.value)
+        == f"{tmp_path / 'x.doc'}：不是 Word 或 WPS 文档（文件内容与扩展名 .doc 不符）"
+    )
+
+
 def test_a_table_drawn_as_text_boxes_is_refused(material: Path, tmp_path: Path) -> None:
     doc = Document(str(material / "base.docx"))
     table = _t3(doc)._tbl

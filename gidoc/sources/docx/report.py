@@ -21,9 +21,10 @@ from typing import Any, BinaryIO
 from gidoc.format import labels as L
 from gidoc.ooxml.grid import P, Table, blocks
 from gidoc.ooxml.parts import Parts
+from gidoc.sources.docx.locate import find_tables
 from gidoc.sources.docx.paragraphs import StyleSheet
 from gidoc.sources.docx.sections import Document, read_texts
-from gidoc.sources.docx.tables import Reader, find_tables, table_2, table_3, table_4
+from gidoc.sources.docx.tables import Reader, table_2, table_3, table_4
 from gidoc.sources.files import source_bytes
 from gidoc.sources.loaded import Loaded
 

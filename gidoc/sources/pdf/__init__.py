@@ -22,9 +22,10 @@ from typing import Any
 
 from gidoc.errors import InputError
 from gidoc.sources.docx.compare import norm
+from gidoc.sources.docx.locate import TABLES, official_key, require_tables
 from gidoc.sources.docx.report import assemble
 from gidoc.sources.docx.sections import Document
-from gidoc.sources.docx.tables import TABLES, Reader, official_key, require_tables
+from gidoc.sources.docx.tables import Reader
 from gidoc.sources.loaded import Loaded
 from gidoc.sources.pdf import grids
 from gidoc.sources.pdf.grids import Part
