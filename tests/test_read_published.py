@@ -103,7 +103,8 @@ def other_2019(doc: Any) -> None:
 
 
 def _split_t3(doc: Any, *, repeat_header: bool) -> None:
-    """Table 三 split in two after row 15 with a page break between, as a clerk's Word does."""
+    """Table 三 split in two after row 15 with a page break between, as a clerk's Word does;
+    without the header rows repeated, the clerk types 续表 above the rest."""
     tbl = _t3(doc)._tbl
     rows = tbl.findall(qn("w:tr"))
     second = copy.deepcopy(tbl)
@@ -118,8 +119,9 @@ def _split_t3(doc: Any, *, repeat_header: bool) -> None:
     for tc in second.findall(qn("w:tr"))[3 if repeat_header else 0].findall(qn("w:tc")):
         for merge in tc.iter(qn("w:vMerge")):
             merge.set(qn("w:val"), "restart")
+    note = "" if repeat_header else "<w:r><w:t>（续表）</w:t></w:r>"
     brk = etree.fromstring(
-        f'<w:p xmlns:w="{tbl.nsmap["w"]}"><w:r><w:br w:type="page"/></w:r></w:p>'
+        f'<w:p xmlns:w="{tbl.nsmap["w"]}"><w:r><w:br w:type="page"/></w:r>{note}</w:p>'
     )
     tbl.addnext(brk)
     brk.addnext(second)
@@ -536,7 +538,13 @@ def test_a_cms_page_in_gbk_with_inline_styles_nested_containers_and_a_split_tabl
     table = match[0]
     rows = re.findall(r"<tr.*?</tr>", table, re.S)
     head = table[: table.index(rows[0])]
-    split = head + "".join(rows[:4]) + "</table><p>&nbsp;</p>" + head + "".join(rows[:3] + rows[4:])
+    split = (
+        head
+        + "".join(rows[:4])
+        + "</table><p>&nbsp;</p><p style='text-align:center'>（续表）</p>"
+        + head
+        + "".join(rows[:3] + rows[4:])
+    )
     article = article.replace(
         table, split + "</table>" if not split.endswith("</table>") else split
     )

@@ -7,6 +7,7 @@ as text boxes (LibreOffice's PDF import) is refused in so many words.
 from __future__ import annotations
 
 import copy
+import re
 
 from lxml import etree
 
@@ -18,6 +19,13 @@ from gidoc.sources.docx.findings import Findings
 
 #: Each table by the key the readers use.
 TABLES = {"t2": T.TABLE_2, "t3": T.TABLE_3, "t4": T.TABLE_4}
+#: The line a clerk types above the rest of a table on the next page: 续表, （续表）, 表三（续）.
+_CONTINUED = re.compile(r"[(]?(?:表[二三四])?[(]?续(?:表|上表)?[)]?")
+
+
+def continued(line: str) -> bool:
+    """Whether ``line`` only says that a table goes on (续表), which does not end the table."""
+    return bool(_CONTINUED.fullmatch(norm(line)))
 
 
 def official_key(text: str) -> str | None:
@@ -62,7 +70,7 @@ def find_tables(reader: Findings, body: etree._Element) -> dict[str, Table]:
     current: list[etree._Element] | None = None
     for block in blocks(body):
         if block.tag == P:
-            if text(block).strip():
+            if text(block).strip() and not continued(text(block)):
                 current = None
             continue
         key = official_key(own_text(block))

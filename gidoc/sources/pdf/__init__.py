@@ -22,7 +22,7 @@ from typing import Any
 
 from gidoc.errors import InputError
 from gidoc.sources.docx.compare import norm
-from gidoc.sources.docx.locate import TABLES, official_key, require_tables
+from gidoc.sources.docx.locate import TABLES, continued, official_key, require_tables
 from gidoc.sources.docx.report import assemble
 from gidoc.sources.docx.sections import Document
 from gidoc.sources.docx.tables import Reader
@@ -195,6 +195,8 @@ def read_pdf(data: bytes, name: str) -> Loaded:
                 block.continues = after_table
                 flow.append(None)
                 after_table = True
+            elif after_table and continued(block.text):
+                continue  # 续表 above the rest of a table: neither text nor a break
             else:
                 flow.append(block)
                 after_table = False
