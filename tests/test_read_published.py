@@ -740,3 +740,17 @@ def test_extract_writes_the_published_numbers(material: Path, tmp_path: Path) ->
         base, "applications.results.withheld.prohibited_by_law"
     )
     assert TYPO in result.output
+
+
+def test_a_header_row_after_a_page_break_is_not_taken_for_the_rest_of_a_row() -> None:
+    from gidoc.ooxml.grid import Cell
+    from gidoc.sources.pdf.grids import _split_row
+
+    group = [Cell(0, 0, 1, 4, L.T2_GROUP_5)]
+    header = [Cell(1, 0, 1, 1, L.T2_ITEM), Cell(1, 1, 1, 3, L.T2_DECISIONS)]
+    assert not _split_row(group, header)
+    label = [Cell(0, 2, 1, 1, "1.本机关不掌握相"), Cell(0, 3, 1, 1, "12")]
+    rest = [Cell(1, 2, 1, 1, "关政府信息"), Cell(1, 3, 1, 1, "")]
+    assert _split_row(label, rest)
+    numbers = [Cell(1, 2, 1, 1, "2.没有现成信息需要另行制作"), Cell(1, 3, 1, 1, "3")]
+    assert not _split_row(label, numbers)
