@@ -564,11 +564,11 @@ def test_a_cms_page_in_gbk_with_inline_styles_nested_containers_and_a_split_tabl
     assert "主办" not in repr(loaded.data)
 
 
-@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+@pytest.mark.parametrize("suffix", [".doc", ".wps", ".docx"])
 def test_a_doc_or_wps_file_is_converted_and_read(
     material: Path, tmp_path: Path, suffix: str
 ) -> None:
-    """Here the .wps is a Word 97 file under WPS's extension; LibreOffice detects the format by content."""
+    """A Word 97 file as .doc, under WPS's extension and misnamed .docx: each converted and read."""
     word = _read(material / "other-2019.docx")
     shutil.copy(material / "other-2019.doc", tmp_path / f"old{suffix}")
     old = _read(tmp_path / f"old{suffix}")

@@ -17,6 +17,11 @@ MAX_BYTES = 50 * 1024 * 1024
 _SIGNATURES = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04", b"{\\rtf")
 
 
+def is_legacy(data: bytes) -> bool:
+    """Whether ``data`` is a Word 97-2003 / WPS binary (an OLE2 compound file)."""
+    return data.startswith(_SIGNATURES[0])
+
+
 def to_docx(data: bytes, name: str, suffix: str) -> bytes:
     """The document as .docx bytes, or :class:`InputError` naming ``name`` and why not."""
     if len(data) > MAX_BYTES:

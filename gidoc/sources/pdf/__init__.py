@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from gidoc.sources.pdf.layout import Line, Measure, drop_margins, lines_of, para
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 100
 MAX_CHARS = 500_000
+#: Seconds a PDF may take to read: a report takes well under one.
+MAX_SECONDS = 30.0
 
 
 @dataclass
@@ -68,6 +71,7 @@ def _pages(data: bytes, name: str) -> tuple[list[_Page], dict[str, Any]]:
 
     out: list[_Page] = []
     chars_seen = 0
+    deadline = time.monotonic() + MAX_SECONDS
     with _quiet():
         try:
             pdf = pdfplumber.open(io.BytesIO(data))
@@ -96,6 +100,11 @@ def _pages(data: bytes, name: str) -> tuple[list[_Page], dict[str, Any]]:
                             f"{name}：PDF 的文字远超一份年度报告的正常篇幅（超过 {MAX_CHARS} 个字符）"
                         )
                     page.close()
+                    if time.monotonic() > deadline:
+                        raise InputError(
+                            f"{name}：读取 PDF 超过 {MAX_SECONDS:.0f} 秒仍未完成（第 {number} 页），"
+                            "文件可能异常；请使用原始的 Word/WPS 文件"
+                        )
             except InputError:
                 raise
             except Exception as exc:  # a damaged page: pdfminer's errors are many and untyped
