@@ -532,6 +532,12 @@ def test_a_cms_page_in_gbk_with_inline_styles_nested_containers_and_a_split_tabl
     report = validate(load(FINGERPRINT))
     article = HtmlTemplate().render(build_context(report), fragment=True)
     article = article.replace(L.RESULT_GROUPS["withheld"][1]["prohibited_by_law"], TYPO)
+    # page numbers pasted in from the PDF, at the end of 一 and of 五
+    for heading in (L.SECTION_2, L.SECTION_6):
+        article, count = re.subn(
+            rf"<h2[^>]*>{heading}", r"<p>- 3 -</p><p>第 4 页 共 6 页</p>\g<0>", article, count=1
+        )
+        assert count == 1
     # table 三 split after its 一、 row, the header rows repeated, as pasted from Word
     match = re.search(r"<table(?:(?!<table).)*?本年新收.*?</table>", article, re.S)
     assert match is not None
@@ -562,6 +568,11 @@ def test_a_cms_page_in_gbk_with_inline_styles_nested_containers_and_a_split_tabl
     (warning,) = loaded.warnings
     assert f"「{TYPO}」" in warning.message
     assert "主办" not in repr(loaded.data)
+    assert "- 3 -" not in repr(loaded.data)
+    assert "第 4 页" not in repr(loaded.data)
+    word = load_located(ReportTemplate().render(build_context(report)), "r.docx").data
+    assert loaded.data["overview"] == word["overview"]
+    assert loaded.data["problems"] == word["problems"]
 
 
 @pytest.mark.parametrize("suffix", [".doc", ".wps", ".docx"])

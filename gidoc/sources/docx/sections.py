@@ -80,7 +80,8 @@ def read_texts(findings: Findings, document: Document) -> Texts:
     the six headings is found, the title names no agency and year, or the
     落款 date is not a real date.
     """
-    paras = document.paragraphs
+    # A page number copied into the text (from a PDF, into a web page) is not text.
+    paras = [p for p in document.paragraphs if not PAGE_NUMBER.fullmatch(p.one_line)]
     heads, bodies = _split_sections(findings, paras)
     first = next(i for i in heads if i is not None)
     title, agency, year, preamble = _title(findings, document, paras[:first])
@@ -109,6 +110,10 @@ def read_texts(findings: Findings, document: Document) -> Texts:
     )
 
 
+#: A paragraph that is only a page number: - 5 -, — 5 —, 第 5 页, 第5页 共6页.
+PAGE_NUMBER = re.compile(
+    r"[-‐‑‒–—―－]+\s*\d{1,4}\s*[-‐‑‒–—―－]+|第\s*\d{1,4}\s*页(?:\s*[/／,，]?\s*共\s*\d{1,4}\s*页)?"
+)
 _SUB = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*")
 _INLINE_END = re.compile(r"[。：:]")
 _DATE = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")
