@@ -270,6 +270,10 @@ def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
         doc.save(str(docs[-1]))
     # Typed by hand in Word: Table Grid, no gidoc styles, half-width brackets, dashes and blanks.
     docs.append(hand_typed(folder / "hand-typed.docx"))
+    # An office's own template: a red 发文机关标志 (the agency's name) above the title.
+    custom = ReportTemplate(SAMPLES / "templates" / "office-custom.docx")
+    docs.append(folder / "office-custom.docx")
+    docs[-1].write_bytes(custom.render(build_context(report)))
     pdf.convert(docs, [d.with_suffix(".pdf") for d in docs])
     html = folder / "html"
     html.mkdir()
@@ -489,6 +493,17 @@ def test_a_report_typed_by_hand_reads_the_same_from_its_pdf(material: Path) -> N
     )
     errors = [e.path for e in check(printed.data).errors]
     assert errors == ["review_and_litigation.reconsideration.total"]
+
+
+def test_an_office_template_with_the_agency_above_the_title(material: Path) -> None:
+    word, printed = _both(material, "office-custom")
+    for loaded in (word, printed):
+        assert loaded.data["agency"] == "示例市数据管理局"
+        assert loaded.data["year"] == 2025
+        assert "title" not in loaded.data
+        (warning,) = loaded.warnings
+        assert warning.message == "标题之前的文字未读取：「示例市数据管理局」"
+    _assert_same(word, printed)
 
 
 def test_a_wrong_printed_total_is_an_error_naming_both_sides(material: Path) -> None:

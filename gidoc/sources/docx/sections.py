@@ -320,8 +320,10 @@ def _title(
             chosen = (n, p.one_line, i + 1)
             break
         if n + 1 < len(texts):
-            joined = p.one_line + texts[n + 1][1].one_line
-            if _title_match(joined):
+            following = texts[n + 1][1].one_line
+            joined = p.one_line + following
+            # A 红头 (the agency's name above a whole title) is not the title's first line.
+            if _title_match(joined) and not _title_match(following, _TITLE[:1]):
                 chosen = (n, joined, texts[n + 1][0] + 1)
                 break
     if chosen is None:
@@ -347,10 +349,10 @@ def _title(
 _CHINESE_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=\s*年)")
 
 
-def _title_match(text: str) -> re.Match[str] | None:
+def _title_match(text: str, patterns: tuple[re.Pattern[str], ...] = _TITLE) -> re.Match[str] | None:
     """The title's agency and year; a year in Chinese numerals (二〇二四年) reads as 2024."""
     text = _CHINESE_YEAR.sub(lambda m: "".join(str(_DIGIT_OF[c]) for c in m[0]), text)
-    for pattern in _TITLE:
+    for pattern in patterns:
         match = pattern.fullmatch(text)
         if match is not None and match["agency"].strip():
             return match
