@@ -27,12 +27,20 @@ from gidoc.format.models import Report
 from gidoc.output.context import build_context
 from gidoc.output.documents import document_problem
 from gidoc.output.docx import ReportTemplate
-from gidoc.output.files import output_paths, refuse_protected, same_file, write_atomic
+from gidoc.output.files import (
+    output_paths,
+    refuse_protected,
+    refuse_replacing,
+    refuse_unwritable,
+    same_file,
+    write_all,
+    write_atomic,
+)
 from gidoc.output.html import HtmlTemplate
-from gidoc.output.pdf import ConversionError, Progress, convert
+from gidoc.output.pdf import ConversionError, Progress, convert, temporary_folder_error
 from gidoc.sources.files import EXCEL_FORMATS
 from gidoc.sources.load import REPORT_FORMATS, load_located
-from gidoc.sources.loaded import Loaded
+from gidoc.sources.loaded import Loaded, UnreadableValues
 
 
 @dataclass
@@ -65,7 +73,14 @@ def check_file(path: str | Path) -> Checked:
     Problems the reader itself found (e.g. a blank written as "—" in a .docx)
     come first, as warnings.
     """
-    loaded = load_located(path)
+    try:
+        loaded = load_located(path)
+    except UnreadableValues as exc:
+        # Every unreadable cell, and what the check finds in the other fields, at once;
+        # no cross-check, as the unreadable values stand in as 0.
+        partial = check(exc.partial.data, str(path), exc.partial.locations)
+        others = [] if partial.report is not None else partial.errors
+        return Checked(str(path), None, exc.partial.warnings + exc.problems + others)
     checked = check(loaded.data, str(path), loaded.locations)
     checked.problems[:0] = loaded.warnings
     return checked
@@ -107,6 +122,7 @@ def render_files(
     html: bool = False,
     fragment: bool = False,
     html_template: str | Path | None = None,
+    force: bool = False,
 ) -> list[Rendered]:
     """Render each data file to a .docx, and to a PDF or a web page when asked.
 
@@ -121,7 +137,8 @@ def render_files(
     page template shipped with gidoc); an ``output`` ending in ``.html`` writes
     only the page; ``fragment`` writes only the report's content, styled inline,
     for pasting into a CMS editor.  A ``template`` ending in ``.html`` is taken as
-    the page template.
+    the page template.  An existing .docx is replaced only if gidoc wrote it and
+    nobody changed it since, or with ``force`` (:func:`refuse_replacing`).
 
     Without ``template``, the one named by ``gidoc.toml`` (or ``[tool.gidoc]``
     in pyproject.toml) in the working folder is used, as ``gidoc render`` does;
@@ -144,6 +161,7 @@ def render_files(
         targets = output_paths(
             sources, output, out.suffix.lower(), protected=protected, allowed=allowed
         )
+        refuse_unwritable(targets)
         return _render_pages(sources, targets, html_template, fragment)
     pdf_only = (
         out is not None and out.suffix.lower() == ".pdf" and not out.is_dir() and not folder_meant
@@ -159,6 +177,11 @@ def render_files(
         pdf_targets = [t.with_suffix(".pdf") for t in docx_targets] if want_pdf else None
         for target in pdf_targets or []:
             refuse_protected(target, [(s, "数据文件") for s in sources] + protected)
+    want_page = html or fragment
+    page_targets = [t.with_suffix(".html") for t in docx_targets or []] if want_page else []
+    # Every output path is checked before anything is rendered or written.
+    refuse_unwritable([*(docx_targets or []), *page_targets, *(pdf_targets or [])])
+    refuse_replacing(docx_targets or [], force=force)
     checked = _validated(sources)
     loaded = ReportTemplate(template)
     documents = [loaded.render(build_context(report)) for report, _ in checked]
@@ -167,15 +190,19 @@ def render_files(
         for source, (_, warnings) in zip(sources, checked, strict=True)
     ]
     if docx_targets is not None:
-        for item, target, data in zip(rendered, docx_targets, documents, strict=True):
-            write_atomic(target, data)
-            item.docx = target
-        if html or fragment:
+        files = list(zip(docx_targets, documents, strict=True))
+        if want_page:
             page = HtmlTemplate(html_template)
-            for item, target, (report, _) in zip(rendered, docx_targets, checked, strict=True):
-                path = target.with_suffix(".html")
-                write_atomic(path, page.render(build_context(report), fragment=fragment).encode())
-                item.html = path
+            files += [
+                (path, page.render(build_context(report), fragment=fragment).encode())
+                for path, (report, _) in zip(page_targets, checked, strict=True)
+            ]
+        # All or nothing: a full disk in the middle of a batch leaves no part of it.
+        write_all(files)
+        for item, target in zip(rendered, docx_targets, strict=True):
+            item.docx = target
+        for item, path in zip(rendered, page_targets, strict=False):
+            item.html = path
     if pdf_targets is None:
         return rendered
     try:
@@ -189,6 +216,8 @@ def render_files(
                 convert(temporary, pdf_targets, pdfa=pdfa, timeout=timeout, progress=progress)
     except ConversionError as exc:
         raise PdfFailed(exc, rendered) from None
+    except OSError as exc:  # the copies for a PDF-only run did not fit in $TMPDIR
+        raise PdfFailed(temporary_folder_error(exc), rendered) from None
     for item, target in zip(rendered, pdf_targets, strict=True):
         item.pdf = target
     return rendered
@@ -204,11 +233,11 @@ def _render_pages(
     checked = _validated(sources)
     page = HtmlTemplate(template)
     texts = [page.render(build_context(report), fragment=fragment) for report, _ in checked]
-    rendered = []
-    for source, target, text, (_, warnings) in zip(sources, targets, texts, checked, strict=True):
-        write_atomic(target, text.encode("utf-8"))
-        rendered.append(Rendered(source, None, None, warnings, html=target))
-    return rendered
+    write_all([(target, text.encode("utf-8")) for target, text in zip(targets, texts, strict=True)])
+    return [
+        Rendered(source, None, None, warnings, html=target)
+        for source, target, (_, warnings) in zip(sources, targets, checked, strict=True)
+    ]
 
 
 def _validated(sources: Sequence[Path]) -> list[tuple[Report, list[Problem]]]:
@@ -272,6 +301,7 @@ def convert_files(
     if problems:
         raise InvalidInputs(problems)
     targets = output_paths(sources, output, ".pdf", allowed=(".pdf",))
+    refuse_unwritable(targets)
     return convert(sources, targets, pdfa=pdfa, timeout=timeout, progress=progress)
 
 

@@ -145,3 +145,48 @@ def body_paragraph(docx: bytes, text: str) -> bytes:
     """A plain paragraph with ``text`` (a Jinja tag, say) at the end of the body."""
     paragraph = f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
     return rewrite(docx, {"word/document.xml": _before_last_section(paragraph)})
+
+
+def _patched_headers(docx: bytes, patch: Callable[[bytearray, int, bool], None]) -> bytes:
+    """A stored (uncompressed) copy of ``docx`` with ``patch`` applied to every zip header.
+
+    ``patch(data, start, central)`` gets the offset of a local (``central`` False)
+    or central-directory header; zipfile cannot write what these tests need.
+    """
+    stored = rewrite(docx, {}, compress=zipfile.ZIP_STORED)
+    data = bytearray(stored)
+    for signature, central in ((b"PK\x03\x04", False), (b"PK\x01\x02", True)):
+        start = data.find(signature)
+        while start != -1:
+            patch(data, start, central)
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def zip_encrypted(docx: bytes) -> bytes:
+    """``docx`` with every entry marked as encrypted with a zip password (flag bit 0)."""
+
+    def mark(data: bytearray, start: int, central: bool) -> None:
+        data[start + (8 if central else 6)] |= 0x1
+
+    return _patched_headers(docx, mark)
+
+
+def compressed_with(docx: bytes, method: int) -> bytes:
+    """``docx`` with every entry claiming compression ``method`` (9 = Deflate64, unsupported)."""
+
+    def claim(data: bytearray, start: int, central: bool) -> None:
+        at = start + (10 if central else 8)
+        data[at : at + 2] = method.to_bytes(2, "little")
+
+    return _patched_headers(docx, claim)
+
+
+def password_protected(docx: bytes) -> bytes:
+    """What Word saves for a .docx with an opening password: an OLE file with EncryptedPackage.
+
+    Only the parts a reader looks at are real: the OLE signature and the stream names.
+    """
+    del docx  # the package is inside, encrypted; its bytes do not matter here
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    return header + "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le")

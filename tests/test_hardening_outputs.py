@@ -148,3 +148,84 @@ def test_extract_onto_its_own_report_is_refused(tmp_path: Path) -> None:
     line = one_line_failure(run("extract", report, "-o", report, "--force"))
     assert str(report) in line
     assert report.read_bytes() == before
+
+
+# -- item 8: a report edited after render is not silently replaced ------------------------
+def _edited(path: Path) -> bytes:
+    """Change one word of the report at ``path``, as a clerk would in Word; return the bytes."""
+    import hostile
+
+    data = hostile.rewrite(
+        path.read_bytes(),
+        {"word/document.xml": lambda xml: xml.replace("牧野区".encode(), "某某区".encode(), 1)},
+    )
+    path.write_bytes(data)
+    return data
+
+
+def test_an_unchanged_report_is_rendered_again_freely(sample_json: Path) -> None:
+    assert run("render", sample_json).exit_code == 0
+    # Next day's correction in the data, rendered over yesterday's untouched report.
+    sample_json.write_text(
+        sample_json.read_text(encoding="utf-8").replace("牧野区", "新牧野区"), encoding="utf-8"
+    )
+    result = run("render", sample_json)
+    assert result.exit_code == 0, result.output
+    assert "新牧野区".encode() in _document_xml(sample_json.with_suffix(".docx"))
+
+
+def _document_xml(path: Path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml")
+
+
+def test_a_hand_edited_report_is_not_replaced_without_force(sample_json: Path) -> None:
+    assert run("render", sample_json).exit_code == 0
+    report = sample_json.with_suffix(".docx")
+    edited = _edited(report)
+    line = one_line_failure(run("render", sample_json))
+    assert line.startswith(f"{report}：这份报告在 gidoc 生成后被修改过")
+    assert "--force" in line
+    assert report.read_bytes() == edited
+    assert run("render", sample_json, "--force").exit_code == 0
+    assert report.read_bytes() != edited
+
+
+def test_a_report_saved_by_another_program_counts_as_edited(sample_json: Path) -> None:
+    from docx import Document
+
+    assert run("render", sample_json).exit_code == 0
+    report = sample_json.with_suffix(".docx")
+    Document(str(report)).save(str(report))  # keeps the custom property, rewrites the parts
+    saved = report.read_bytes()
+    assert "被修改过" in one_line_failure(run("render", sample_json))
+    assert report.read_bytes() == saved
+
+
+def test_a_document_gidoc_did_not_write_is_not_replaced(sample_json: Path) -> None:
+    other = sample_json.with_suffix(".docx")
+    other.write_bytes(default_template_bytes())
+    line = one_line_failure(run("render", sample_json))
+    assert line == (
+        f"{other}：已存在，且不是 gidoc 生成的文档；确认要覆盖时请加 --force，或用 -o 写到另一个文件"
+    )
+    assert other.read_bytes() == default_template_bytes()
+
+
+def test_one_edited_report_in_a_batch_stops_the_whole_batch(sample_json: Path) -> None:
+    folder = sample_json.parent
+    sources = []
+    for name in ("a", "b", "c"):
+        sources.append(folder / f"{name}.json")
+        shutil.copyfile(sample_json, sources[-1])
+    out = folder / "out"
+    assert run("render", *sources, "-o", f"{out}/").exit_code == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    before["b.docx"] = _edited(out / "b.docx")
+    result = run("render", *sources, "-o", f"{out}/")
+    assert result.exit_code == 1, result.output
+    assert f"{out / 'b.docx'}：这份报告在 gidoc 生成后被修改过" in result.stderr
+    assert "未写出任何文件" in result.stderr
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before

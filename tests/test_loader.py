@@ -173,6 +173,13 @@ def test_unknown_extension(tmp_path: Path, name: str) -> None:
     assert ".wps" in message
 
 
+def test_doc_that_is_not_a_word_document(tmp_path: Path) -> None:
+    # .doc is read (through LibreOffice), but only after its content says it is one.
+    message = load_error(write(tmp_path, "data.doc", '{"agency": "某局"}'))
+    assert "data.doc" in message
+    assert "文件内容与扩展名 .doc 不符" in message
+
+
 def test_text_file_named_docx_is_one_clear_line(tmp_path: Path) -> None:
     message = load_error(write(tmp_path, "data.docx", '{"agency": "某局"}'))
     assert "\n" not in message

@@ -27,7 +27,7 @@ from conftest import ROOT, SAMPLES
 from gidoc import ReportTemplate, build_context, load, validate
 from gidoc.cli import cli
 from gidoc.format.labels import DOCUMENT_SUBJECT as _GIDOC_COMMENT
-from gidoc.ooxml import order, properties
+from gidoc.ooxml import fingerprint, order, properties
 from gidoc.resources import default_template_bytes
 from gidoc.template.check import check_template
 
@@ -416,7 +416,7 @@ def test_unchanged_parts_are_copied_as_compressed_once() -> None:
         with zipfile.ZipFile(io.BytesIO(docx)) as archive:
             infos = archive.infolist()
         own = {"word/document.xml", "word/footer1.xml", "word/footer2.xml"}
-        own |= {properties.CORE_NAME, properties.APP_NAME}
+        own |= {properties.CORE_NAME, properties.APP_NAME, fingerprint.CUSTOM_NAME}
         first_own = min(i.header_offset for i in infos if i.filename in own)
         assert all(i.header_offset < first_own for i in infos if i.filename not in own)
         assert "word/styles.xml" not in own

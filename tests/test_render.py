@@ -480,7 +480,7 @@ def _edited_template(tmp_path: Path, text: str) -> Path:
     ("text", "message"),
     [
         ("{{ title ", "第 1 段「{{ title 」中的 {{ 与 }} 不成对"),
-        ("{{ titel }}", "使用了数据中没有的变量：'titel' is undefined"),
+        ("{{ titel }}", "使用了数据中没有的变量 titel（gidoc template vars 列出全部变量）"),
         ("{{ ''.__class__.__mro__ }}", "试图访问程序内部的属性，已拒绝"),
         ("{% if %}", "有语法错误"),
     ],

@@ -9,6 +9,7 @@ has the right shape; warnings never block.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import types
 import typing
@@ -22,7 +23,7 @@ from pydantic_core import ErrorDetails
 
 from gidoc.checking import rules as checks
 from gidoc.errors import Problem, ReportValidationError, printable
-from gidoc.format.models import FEE_PLACES, MAX_NUMBER, Report
+from gidoc.format.models import FEE_PLACES, MAX_NUMBER, MAX_SECTIONS, MAX_TEXT, Report
 
 
 @dataclass
@@ -155,7 +156,55 @@ def _unknown_key_message(key: str, model: type[BaseModel] | None) -> str:
     return f"未知字段「{key}」，可能拼写有误；{hint}此处允许的字段：{'、'.join(allowed)}"
 
 
+#: Numbers longer than this are shown by their number of digits, not digit by digit.
+_SHOWN_DIGITS = 20
+
+
+def _digit_count(value: int | Decimal) -> int:
+    """How many digits the whole part of ``value`` has (an int too long for str() included)."""
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        places = exponent if isinstance(exponent, int) else 0
+        return max(len(value.as_tuple().digits) + places, 1)
+    try:
+        return len(str(abs(value)))
+    except ValueError:  # over Python's 4300-digit limit for int → str
+        return int(abs(value).bit_length() * 0.30103) + 1
+
+
+def _number(value: Any) -> str:
+    """A number as the message shows it: digit by digit, or by its length when very long."""
+    if _long_number(value):
+        return f"一个 {_digit_count(value)} 位的数"
+    return str(value)
+
+
+def _long_number(value: Any) -> bool:
+    """Whether ``value`` is a number too long to show digit by digit."""
+    number = isinstance(value, int | Decimal) and not isinstance(value, bool)
+    return number and _digit_count(value) > _SHOWN_DIGITS
+
+
+def _integral_decimal(value: Any) -> bool:
+    """Whether ``value`` is a Decimal written without a point: an integer too long for int()."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return False
+    exponent = value.as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= 0
+
+
 def _found(value: Any) -> str:
+    if _long_number(value):
+        return _number(value)
+    # An Excel cell formatted as a date, or a YAML date where a count belongs.
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time():
+            return f"日期 {value.date().isoformat()}"
+        return f"日期时间 {value.isoformat(sep=' ', timespec='minutes')}"
+    if isinstance(value, datetime.date):
+        return f"日期 {value.isoformat()}"
+    if isinstance(value, datetime.time):
+        return f"时间 {value.isoformat(timespec='minutes')}"
     if isinstance(value, bool):
         return f"布尔值 {str(value).lower()}"
     if isinstance(value, str):
@@ -180,13 +229,18 @@ def _message(error: ErrorDetails) -> str:
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return "缺少此必填项"
+    if kind == "int_type" and _integral_decimal(value):
+        return (
+            f"数字过大（共 {_digit_count(value)} 位），不能大于 {MAX_NUMBER}；请检查是否多打了数字"
+        )
     if kind == "int_type":
         return f"应为不带引号、不带小数点的整数，实际为{_found(value)}"
     if kind == "greater_than_equal":
         limit = ctx.get("ge")
-        return f"不能小于 {limit}，实际为 {value}" if limit else f"不能为负数，实际为 {value}"
+        shown = _number(value)
+        return f"不能小于 {limit}，实际为 {shown}" if limit else f"不能为负数，实际为 {shown}"
     if kind == "less_than_equal":
-        return f"不能大于 {ctx.get('le')}，实际为 {value}；请检查是否多打了数字"
+        return f"不能大于 {ctx.get('le')}，实际为 {_number(value)}；请检查是否多打了数字"
     if kind == "decimal_max_places":
         return f"最多 {FEE_PLACES} 位小数（万元精确到分），实际为 {value}"
     if kind in ("decimal_type", "decimal_parsing", "finite_number"):
@@ -194,6 +248,17 @@ def _message(error: ErrorDetails) -> str:
     if kind == "string_unicode":
         return (
             f"字段名或文字中有无法识别的字符（单独的 UTF-16 代理码位），请删除它：{_found(value)}"
+        )
+    if kind == "string_too_long":
+        length = ctx.get("length", len(value) if isinstance(value, str) else "?")
+        return (
+            f"文字过长：{length} 个字符，最多 {ctx.get('max_length', MAX_TEXT)} 个字符"
+            "（一份年报全文通常不到 2 万字）；请检查是否粘贴了整个文件"
+        )
+    if kind == "too_long" and isinstance(value, list):
+        return (
+            f"最多 {ctx.get('max_length', MAX_SECTIONS)} 项（编号到（九十九）），实际为 {len(value)} 项；"
+            "请合并内容相近的分项"
         )
     if kind in ("string_type", "str_type"):
         return f"应为文字（用引号括起），实际为{_found(value)}"

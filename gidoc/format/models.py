@@ -37,6 +37,11 @@ from gidoc.format.tables import RESULT_ROWS
 MAX_NUMBER = 10**12
 #: Decimal places allowed in the fee (万元 to the 分).
 FEE_PLACES = 6
+#: Characters a text field may hold.  A whole report is some 20,000; Word's XML, as gidoc
+#: reads it back, holds at most 10 MB in one paragraph, and check refuses what render cannot write.
+MAX_TEXT = 100_000
+#: Sub-sections of 一、总体情况: they are numbered （一）…（九十九）.
+MAX_SECTIONS = 99
 
 
 def _xml_safe(value: str) -> str:
@@ -54,6 +59,17 @@ def _xml_safe(value: str) -> str:
             "第 {position} 个字符 U+{code} 是 Word 文档不允许的控制字符"
             "（常见于从 Word 或网页复制的文本），请删除它",
             {"position": index + 1, "code": f"{code:04X}"},
+        )
+    return value
+
+
+def _bounded(value: Any) -> Any:
+    # Before the character checks, which would otherwise walk 70 million characters.
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise PydanticCustomError(
+            "string_too_long",
+            "文字过长：{length} 个字符，最多 {max_length} 个字符",
+            {"length": len(value), "max_length": MAX_TEXT},
         )
     return value
 
@@ -123,9 +139,10 @@ Fee = Annotated[
     # keywords; the data format takes only a plain number (strings are rejected above).
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": MAX_NUMBER}),
 ]
-Text = Annotated[StrictStr, AfterValidator(_xml_safe), PARAGRAPHS]
+Text = Annotated[StrictStr, BeforeValidator(_bounded), AfterValidator(_xml_safe), PARAGRAPHS]
 Line = Annotated[
     StrictStr,
+    BeforeValidator(_bounded),
     AfterValidator(_xml_safe),
     AfterValidator(_single_line),
     # For editors: one line with something other than spaces in it.
@@ -477,9 +494,27 @@ class Overview(_Model):
     )
     sections: list[OverviewSection] = Field(
         default_factory=list,
+        max_length=MAX_SECTIONS,
         title="分项",
         description="依次编号为（一）（二）…的分项；官方格式要求的五项为："
         + "、".join(L.OVERVIEW_TOPICS),
+    )
+
+
+Sha256 = Annotated[
+    StrictStr,
+    Field(pattern=r"^[0-9a-f]{64}$"),
+]
+
+
+class AggregatedSource(_Model):
+    """One unit's report summed into an aggregate (``aggregated_from``)."""
+
+    agency: Line = Field(title="单位名称", description="被汇总单位的报告机关名称")
+    file: Line = Field(title="文件", description="被汇总的报告文件名（或报告编号）")
+    sha256: Sha256 = Field(
+        title="文件摘要（SHA-256）",
+        description="被汇总的报告文件内容的 SHA-256（64 位小写十六进制），用于核对汇总时用的是哪一份",
     )
 
 
@@ -542,6 +577,12 @@ class Report(_Model):
         None,
         title="落款日期",
         description="落款日期，写作 YYYY-MM-DD，如 2026-01-20；不填（null）则不印日期",
+    )
+    aggregated_from: list[AggregatedSource] | None = Field(
+        None,
+        title="汇总来源",
+        description="汇总报告（gidoc aggregate 生成）所汇总的各单位报告；"
+        "单位自己的报告不填（null）。不印在报告中",
     )
 
     @property

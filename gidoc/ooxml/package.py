@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from gidoc.ooxml import properties
+from gidoc.ooxml import fingerprint, properties
 
 #: Parts written once per template: compress them well.  Parts written per report
 #: are small next to them and compressed fast.
@@ -52,12 +52,11 @@ class Package:
         self.prepared = properties.prepare(
             {info.filename: data for info, data in entries}, text_parts=own
         )
-        late = {*own, properties.CORE_NAME, properties.APP_NAME}
+        per_document = (properties.CORE_NAME, properties.APP_NAME, fingerprint.CUSTOM_NAME)
+        late = {*own, *per_document}
         # Per-report parts go last, in the template's order, then the properties.
         self._late = [name for name in self.prepared.parts if name in late]
-        self._late += [
-            name for name in (properties.CORE_NAME, properties.APP_NAME) if name not in self._late
-        ]
+        self._late += [name for name in per_document if name not in self._late]
         self._infos = infos
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
@@ -72,11 +71,14 @@ class Package:
         context: Mapping[str, Any],
         now: datetime | None = None,
     ) -> bytes:
-        """The .docx of one report: the template's parts with ``rendered`` and its own properties.
+        """The .docx of one report: the template's parts with ``rendered`` and its own properties,
+        fingerprinted (:mod:`gidoc.ooxml.fingerprint`).
 
         A per-report part missing from ``rendered`` keeps the template's bytes.
         """
         parts = {**self.prepared.parts, **rendered, **properties.document_properties(context, now)}
+        # Last: the fingerprint covers every other part, so that render knows this file again.
+        parts = fingerprint.with_fingerprint(parts)
         out = io.BytesIO(self._static)
         with zipfile.ZipFile(out, "a") as archive:
             for name in self._late:

@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from lxml import etree
 
 from gidoc.errors import InputError
+from gidoc.ooxml.container import PackageProblem, check_entries, ole_reason, parse_part
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -75,13 +76,23 @@ class Parts:
         """The package in ``data``; ``name`` is how messages name the file.
 
         Raises :class:`InputError` for bytes that are not a zip (with a hint
-        for the old .doc/.wps formats) or a package far larger than a report.
+        for the old .doc/.wps formats, or the opening password of a Word file
+        saved encrypted), entries no Word program writes (a zip password, an
+        unknown compression, names climbing out of the package) or a package
+        far larger than a report.
         """
+        reason = ole_reason(data)
+        if reason is not None:
+            raise InputError(f"{name}：{reason}", source=name, reason=reason)
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             hint = _OLD_FORMAT_HINT if PurePosixPath(name).suffix.lower() in _OLD_SUFFIXES else ""
             raise InputError(f"{name}：不是 .docx 格式的 Word 文档{hint}") from None
+        try:
+            check_entries(archive)
+        except PackageProblem as exc:
+            raise InputError(f"{name}：{exc}", source=name, reason=str(exc)) from None
         entries = archive.infolist()
         total = sum(info.file_size for info in entries)
         if len(entries) > MAX_ENTRIES or total > MAX_UNPACKED:
@@ -106,9 +117,13 @@ class Parts:
                 f"{self.name}：文档中的 {part} 过大（{info.file_size} 字节），不像一份年度报告"
             )
         try:
-            return etree.fromstring(self._archive.read(info), parser())
+            data = self._archive.read(info)
         except _DAMAGED as exc:
             raise InputError(f"{self.name}：文档已损坏，{part} 无法读取（{exc}）") from None
+        try:
+            return parse_part(part, data)
+        except PackageProblem as exc:  # malformed XML, or a DTD (XXE, billion laughs)
+            raise InputError(f"{self.name}：文档已损坏，{exc}", source=self.name) from None
 
     def relationships(self, source: str) -> list[Relationship]:
         """The internal relationships of ``source`` ("" for the package), targets resolved."""

@@ -23,7 +23,7 @@ from typing import Any
 from lxml import etree
 
 from gidoc.format import labels as L
-from gidoc.ooxml import fonts
+from gidoc.ooxml import fingerprint, fonts
 from gidoc.ooxml.order import W
 
 #: dc:subject and dc:description of every report; ``gidoc extract`` reads the
@@ -192,7 +192,7 @@ def _drop_foreign_parts(prepared: Prepared, main: str) -> None:
 
 
 def _ensure_property_parts(prepared: Prepared) -> None:
-    """Give a package without core or app properties the relationship and content type."""
+    """Give a package without core, app or custom properties the relationship and content type."""
     parts = prepared.parts
     if "_rels/.rels" not in parts or "[Content_Types].xml" not in parts:
         return
@@ -202,6 +202,8 @@ def _ensure_property_parts(prepared: Prepared) -> None:
     for name, rel_type, content_type in (
         (CORE_NAME, _RT_CORE, _CT_CORE),
         (APP_NAME, _RT_APP, _CT_APP),
+        # gidoc's fingerprint; a template's own custom properties describe the template.
+        (fingerprint.CUSTOM_NAME, fingerprint.RT_CUSTOM, fingerprint.CT_CUSTOM),
     ):
         found = [rel for rel in rels if rel.get("Type") == rel_type]
         if any(_target("", rel.get("Target", "")) == name for rel in found):

@@ -9,6 +9,7 @@ template tag may remain in the document.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import importlib.metadata
@@ -19,6 +20,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import jinja2
 from lxml import etree
@@ -50,7 +52,7 @@ _TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes
 #: (which prepares the XML) must never be reused.
 #: docxtpl's escapes of literal tag marks in a template, and what each stands for.
 _ESCAPES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
-_ENV_KEY = f"sandboxed-autoescape-strict-bounded-3/docxtpl-{importlib.metadata.version('docxtpl')}"
+_ENV_KEY = f"sandboxed-autoescape-strict-bounded-4/docxtpl-{importlib.metadata.version('docxtpl')}"
 
 
 class _Parts(jinja2.BaseLoader):
@@ -90,10 +92,23 @@ class _Parts(jinja2.BaseLoader):
             code = environment.compile(source, name, filename)
             if cache is not None and bucket is not None:
                 bucket.code = code
-                cache.set_bucket(bucket)
+                # Only a cache: a full or read-only $TMPDIR must not stop the render.
+                with contextlib.suppress(OSError):
+                    cache.set_bucket(bucket)
         return environment.template_class.from_code(
             environment, code, environment.make_globals(globals), lambda: True
         )
+
+
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined$|has no attribute '([^']+)'$")
+
+
+def _undefined_name(exc: jinja2.UndefinedError) -> str:
+    """The name a template used that the data lacks, from Jinja's English message."""
+    match = _UNDEFINED.search(exc.message or "")
+    if match is None:
+        return f"（{exc.message}）"
+    return match.group(1) or match.group(2)
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -194,8 +209,10 @@ class ReportTemplate:
         # literal through Jinja leaves the data alone.
         for escaped, literal in _ESCAPES.items():
             xml = xml.replace(escaped, f"{{{{ '{literal}' }}}}")
-        # One paragraph a line, so that Jinja's line numbers point near the fault.
-        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        # One paragraph a line, so that Jinja's line numbers point near the fault.  The
+        # break sits in a Jinja comment: it counts as a line and renders as nothing, so
+        # the filled part needs no second pass to take it out again.
+        return re.sub(r"<w:p([ >])", "{#\n#}<w:p\\1", xml)
 
     @property
     def source_bytes(self) -> bytes:
@@ -267,7 +284,11 @@ class ReportTemplate:
                 f"（{type(exc).__name__}：{_first_line(exc)}）"
             ) from None
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"模板 {self.name} 使用了数据中没有的变量：{exc.message}") from None
+            name = _undefined_name(exc)
+            raise TemplateError(
+                f"模板 {self.name}{self._place(part, exc)}：使用了数据中没有的变量 {name}"
+                "（gidoc template vars 列出全部变量）"
+            ) from None
         except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(
                 f"模板 {self.name} 试图访问程序内部的属性，已拒绝（{exc}）；"
@@ -321,22 +342,27 @@ class ReportTemplate:
         return f"（{where}）"
 
     def _finish(self, name: str, xml: str) -> bytes:
-        """Undo the line breaks _prepare added, resolve breaks, and insist on well-formed XML."""
-        # Undo _prepare's line breaks.  Each test before a replace
-        # is a fast scan; replacing copies the whole part (the body is ~75 KB).
-        xml = xml.replace("\n<w:p ", "<w:p ")
-        if "\n<w:p>" in xml:
-            xml = xml.replace("\n<w:p>", "<w:p>")
+        """Resolve line breaks in texts and insist on well-formed XML."""
         if _LISTING.search(xml):
             xml = self._docxtpl.resolve_listing(xml)
         data = xml.encode("utf-8")
+        if name not in self._column_loops:
+            # Only well-formedness is in question: expat (with namespaces, so that an
+            # unbound prefix fails too) checks it without building a tree, in half
+            # lxml's time.  The template itself was read with DTDs refused.
+            try:
+                expat.ParserCreate("utf-8", " ").Parse(data, True)
+            except expat.ExpatError as exc:
+                # docxtpl would "recover" here by dropping text; refuse instead.
+                raise TemplateError(
+                    f"模板 {self.name} 填写后 {name} 不是合法的 XML：{expat.ErrorString(exc.code)}"
+                    f"（第 {exc.lineno} 行第 {exc.offset + 1} 列）"
+                ) from None
+            return data
         try:
             tree = etree.fromstring(data)
         except etree.XMLSyntaxError as exc:
-            # docxtpl would "recover" here by dropping text; refuse instead.
             raise TemplateError(f"模板 {self.name} 填写后 {name} 不是合法的 XML：{exc}") from None
-        if name not in self._column_loops:
-            return data  # well-formed as it stands: serialising the tree again would cost more
         # {%tc %} loops change a row's cell count; docxtpl evens out the grid.
         tree = self._docxtpl.fix_tables(etree.tostring(tree, encoding="unicode"))
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)

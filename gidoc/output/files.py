@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gidoc.errors import OutputError, os_reason
+from gidoc.ooxml.fingerprint import Origin, origin
 from gidoc.output import signals
 
 
@@ -94,12 +95,121 @@ def refuse_protected(target: Path, protected: Sequence[tuple[Path, str]]) -> Non
             )
 
 
+def refuse_unwritable(targets: Sequence[Path]) -> None:
+    """Raise :class:`OutputError` naming every target that cannot be a file, before any is written.
+
+    A folder already named like an output (``报告/b9.docx/``), or a file where a
+    folder of the path should be, would otherwise fail in the middle of a batch.
+    """
+    problems = []
+    for target in targets:
+        if target.is_dir():
+            problems.append(f"{target}：已存在同名文件夹，无法写入文件")
+            continue
+        for folder in target.parents:
+            if folder.exists():
+                if not folder.is_dir():
+                    problems.append(
+                        f"{target}：无法创建输出文件夹 {target.parent}"
+                        f"（路径中的 {folder} 是一个文件，不是文件夹）"
+                    )
+                break
+    if problems:
+        if len(targets) > 1:
+            problems[-1] += "（未写出任何文件）"
+        raise OutputError("\n".join(problems))
+
+
+#: Said when an existing report would be replaced.
+_KEEP = "确认要覆盖时请加 --force，或用 -o 写到另一个文件"
+
+
+def refuse_replacing(targets: Sequence[Path], *, force: bool = False) -> None:
+    """Raise :class:`OutputError` naming every existing .docx target that is someone's work.
+
+    A report gidoc wrote and nobody changed since may be replaced (its
+    fingerprint, :mod:`gidoc.ooxml.fingerprint`, still matches); one edited
+    since — the render → edit in Word → convert workflow — or a document gidoc
+    did not write is replaced only with ``force``.
+    """
+    if force:
+        return
+    problems = []
+    for target in targets:
+        try:
+            data = target.read_bytes()
+        except OSError:  # absent (the usual case), or unreadable: writing will say why
+            continue
+        found = origin(data)
+        if found is Origin.EDITED:
+            problems.append(
+                f"{target}：这份报告在 gidoc 生成后被修改过（例如在 Word/WPS 中编辑并保存），"
+                f"重新生成会丢失这些修改；{_KEEP}"
+            )
+        elif found is Origin.FOREIGN:
+            problems.append(f"{target}：已存在，且不是 gidoc 生成的文档；{_KEEP}")
+    if problems:
+        if len(targets) > 1:
+            problems[-1] += "（未写出任何文件）"
+        raise OutputError("\n".join(problems))
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
     A reader never sees a partial file, and a failure leaves the old file (if
     any) untouched.  Raises :class:`OutputError` with one clear line.
     """
+    write_all([(path, data)])
+
+
+def write_all(files: Sequence[tuple[Path, bytes]]) -> list[Path]:
+    """Write every ``(path, data)``: all to temporary files first, then each renamed into place.
+
+    If any cannot be written (a full disk, no permission, a folder in the way),
+    every temporary file is removed and nothing is written.  Only a rename can
+    still fail after others succeeded (rare: the folder was checked by then);
+    the :class:`OutputError` then lists exactly which files were written.
+    Returns the paths written.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            staged.append((_stage(path, data), path))
+    except BaseException as exc:
+        for temp, _ in staged:
+            _discard(temp)
+        if isinstance(exc, OutputError) and len(files) > 1:
+            raise OutputError(f"{exc}（未写出任何文件）") from None
+        raise
+    written: list[Path] = []
+    for index, (temp, path) in enumerate(staged):
+        try:
+            os.replace(temp, path)
+            signals.settled(temp)
+        except BaseException as exc:
+            for rest, _ in staged[index:]:
+                _discard(rest)
+            if not isinstance(exc, OSError):
+                raise
+            if isinstance(exc, PermissionError):
+                message = f"{path}：无法写入，文件可能正被 Word/WPS 打开，或没有写入权限"
+            else:
+                message = f"{path}：无法写入（{os_reason(exc)}）"
+            if len(files) > 1:
+                message += f"；已写出的文件：{'、'.join(map(str, written)) or '无'}"
+            raise OutputError(message) from None
+        written.append(path)
+    return written
+
+
+def _discard(temp: Path) -> None:
+    temp.unlink(missing_ok=True)
+    signals.settled(temp)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` in a temporary file beside ``path``, noted for removal should a signal end the run."""
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -124,15 +234,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         temp.chmod(0o666 & ~umask)
-        os.replace(temp, path)
-        signals.settled(temp)
-    except PermissionError:
-        temp.unlink(missing_ok=True)
-        signals.settled(temp)
-        raise OutputError(f"{path}：无法写入，文件可能正被 Word/WPS 打开，或没有写入权限") from None
     except BaseException as exc:
-        temp.unlink(missing_ok=True)
-        signals.settled(temp)
+        _discard(temp)
         if isinstance(exc, OSError):
             raise OutputError(f"{path}：无法写入（{os_reason(exc)}）") from None
         raise
+    return temp

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from gidoc.errors import GidocError
+from gidoc.errors import GidocError, OutputError, os_reason
 from gidoc.output import signals
 from gidoc.output.files import write_atomic
 
@@ -38,6 +38,8 @@ INSTALL_HINT = (
 #: Seconds allowed for LibreOffice to start, and for each document.
 START_SECONDS = 60.0
 PER_DOCUMENT_SECONDS = 30.0
+#: Free space below which a missing PDF is put down to a full temporary folder.
+LOW_SPACE = 64 * 1024 * 1024
 #: Fewest documents worth a LibreOffice process of their own in a batch.
 MIN_SHARE = 4
 _PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
@@ -177,15 +179,21 @@ def convert(
                 results.update(future.result())
             except ConversionError as exc:
                 errors.append(exc)
-    written, failed = [], []
+    written, failed, unwritten = [], [], []
     for index, (document, target) in enumerate(zip(documents, targets, strict=True)):
         if index in results:
-            write_atomic(target, results[index])
+            try:
+                write_atomic(target, results[index])
+            except OutputError as exc:  # a full disk, say: a PDF failure, exit 3 like the others
+                unwritten.append(str(exc))
+                continue
             written.append(target)
         else:
             failed.append(str(document))
     if errors:
         raise errors[0]
+    if unwritten:
+        raise ConversionError("PDF 未能写出：" + "；".join(unwritten))
     if failed:
         raise ConversionError(
             f"LibreOffice 未能把以下文件转换为 PDF：{'、'.join(failed)}；"
@@ -202,27 +210,59 @@ def _convert_share(
     progress: Progress,
 ) -> dict[int, bytes]:
     """One LibreOffice run over ``documents``; the PDFs made, by position."""
-    with tempfile.TemporaryDirectory(prefix="gidoc-pdf-") as folder, font_config() as fonts:
-        work = Path(folder)
-        inbox, outbox = work / "in", work / "out"
-        inbox.mkdir()
-        outbox.mkdir()
-        # Numbered copies: two inputs named alike must not collide in LibreOffice's outdir.
-        names = []
-        for index, document in enumerate(documents):
-            name = f"{index:04d}{document.suffix.lower() or '.docx'}"
-            shutil.copyfile(document, inbox / name)
-            names.append(name)
-        temp = work / "tmp"
-        temp.mkdir()
-        command = _command(soffice, work, _PDFA_FILTER if pdfa else "pdf", outbox, names)
-        _run(command, inbox, _environment(fonts, temp), limit, outbox, len(names), progress)
-        made = {}
-        for index, name in enumerate(names):
-            pdf = outbox / (Path(name).stem + ".pdf")
-            if _is_pdf(pdf):
-                made[index] = pdf.read_bytes()
-        return made
+    try:
+        with tempfile.TemporaryDirectory(prefix="gidoc-pdf-") as folder, font_config() as fonts:
+            return _convert_in(Path(folder), fonts, soffice, documents, pdfa, limit, progress)
+    except OSError as exc:
+        # Preparing the folder (copies of the documents, the profile) in $TMPDIR failed.
+        raise temporary_folder_error(exc) from None
+
+
+def temporary_folder_error(exc: OSError) -> ConversionError:
+    """The error for a temporary folder that cannot hold the conversion (full, read-only)."""
+    return ConversionError(
+        f"无法在临时文件夹 {tempfile.gettempdir()} 中准备 PDF 转换（{os_reason(exc)}）；"
+        "请清理磁盘，或用环境变量 TMPDIR 指定空间充足的文件夹"
+    )
+
+
+def _convert_in(
+    work: Path,
+    fonts: Path,
+    soffice: str,
+    documents: Sequence[Path],
+    pdfa: bool,
+    limit: float,
+    progress: Progress,
+) -> dict[int, bytes]:
+    """:func:`_convert_share` inside its temporary folder ``work``."""
+    inbox, outbox = work / "in", work / "out"
+    inbox.mkdir()
+    outbox.mkdir()
+    # Numbered copies: two inputs named alike must not collide in LibreOffice's outdir.
+    names = []
+    for index, document in enumerate(documents):
+        name = f"{index:04d}{document.suffix.lower() or '.docx'}"
+        shutil.copyfile(document, inbox / name)
+        names.append(name)
+    temp = work / "tmp"
+    temp.mkdir()
+    command = _command(soffice, work, _PDFA_FILTER if pdfa else "pdf", outbox, names)
+    _run(command, inbox, _environment(fonts, temp), limit, outbox, len(names), progress)
+    made = {}
+    for index, name in enumerate(names):
+        pdf = outbox / (Path(name).stem + ".pdf")
+        if _is_pdf(pdf):
+            made[index] = pdf.read_bytes()
+    if len(made) < len(names):
+        free = shutil.disk_usage(work).free
+        if free < LOW_SPACE:
+            # LibreOffice says nothing when it cannot write; the free space says why.
+            raise ConversionError(
+                f"临时文件夹 {tempfile.gettempdir()} 磁盘空间不足（剩余 {free // 1024} KB），"
+                "LibreOffice 无法写出 PDF；请清理磁盘，或用环境变量 TMPDIR 指定空间充足的文件夹"
+            )
+    return made
 
 
 def _command(soffice: str, work: Path, target: str, outbox: Path, names: list[str]) -> list[str]:

@@ -2,7 +2,10 @@
 
 Numbers with a fraction are read as :class:`decimal.Decimal` from their text, so
 a fee written ``24252.311082`` keeps exactly those digits.  Duplicate keys are
-rejected: the second one would silently win otherwise.
+rejected: the second one would silently win otherwise.  An integer too long for
+Python to convert (over 4,300 digits) is read as a Decimal too, so that the
+check names its field and says it is too large instead of failing here; data
+nested deeper than any report (``[[[[…`` 100,000 times) is one clear line.
 """
 
 from __future__ import annotations
@@ -166,14 +169,30 @@ class _DuplicateKey(ValueError):
         self.key = key
 
 
+#: Digits an integer may have before it is read as a Decimal (Python's default limit is 4300).
+_INT_DIGITS = 4000
+#: Said when data nests deeper than Python's parsers can follow; a report nests four levels.
+_TOO_DEEP = "数据嵌套的层数过多（数百层以上的 [ ] 或 { }），不像一份报告数据；文件可能已损坏"
+
+
+def _parse_int(text: str) -> int | Decimal:
+    """An integer from its JSON or YAML text; a Decimal when it has too many digits for int()."""
+    if len(text) > _INT_DIGITS:
+        return Decimal(text)
+    return int(text)
+
+
 def _parse_json(name: str, text: str) -> Any:
     try:
         return json.loads(
             text,
             parse_float=Decimal,
+            parse_int=_parse_int,
             object_pairs_hook=_unique_keys,
             parse_constant=_reject_constant,
         )
+    except RecursionError:
+        raise InputError(f"{name}：{_TOO_DEEP}", source=name, reason=_TOO_DEEP) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{name}：第 {exc.lineno} 行第 {exc.colno} 列 JSON 语法错误（{_json_reason(exc.msg)}）"
@@ -216,6 +235,7 @@ def _yaml_loader() -> Any:
         pass
 
     Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
     return Loader
 
@@ -235,6 +255,16 @@ def _construct_float(loader: Any, node: Any) -> Decimal:
             None, None, f"不允许的数值 {text}；请填写普通数字", node.start_mark
         )
     return value
+
+
+def _construct_int(loader: Any, node: Any) -> int | Decimal:
+    import yaml
+
+    text = loader.construct_scalar(node).replace("_", "")
+    digits = text.lstrip("+-")
+    if len(digits) > _INT_DIGITS and digits.isdigit():
+        return Decimal(text)
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
 
 
 def _construct_mapping(loader: Any, node: Any) -> dict[Any, Any]:
@@ -258,6 +288,8 @@ def _parse_yaml(name: str, text: str) -> Any:
     loader = _yaml_loader()
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise InputError(f"{name}：{_TOO_DEEP}", source=name, reason=_TOO_DEEP) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列 " if mark else ""

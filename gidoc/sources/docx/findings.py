@@ -14,6 +14,8 @@ class Findings:
     name: str
     warnings: list[Problem] = field(default_factory=list)
     locations: dict[str, str] = field(default_factory=dict)
+    #: Values that cannot be read (a cell that is not a number); all are reported together.
+    errors: list[Problem] = field(default_factory=list)
 
     def fail(self, message: str) -> InputError:
         """The error to raise for ``message``, naming the document."""
@@ -22,3 +24,7 @@ class Findings:
     def warn(self, path: str, label: str, message: str, cell: str = "") -> None:
         """Note something read leniently, at data path ``path``."""
         self.warnings.append(Problem(path, label, message, "warning", cell))
+
+    def bad(self, path: str, label: str, message: str, cell: str = "") -> None:
+        """Note a value that cannot be read, at data path ``path``; reading goes on."""
+        self.errors.append(Problem(path, label, message, "error", cell))

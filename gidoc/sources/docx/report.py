@@ -26,7 +26,7 @@ from gidoc.sources.docx.paragraphs import StyleSheet
 from gidoc.sources.docx.sections import Document, read_texts
 from gidoc.sources.docx.tables import Reader, table_2, table_3, table_4
 from gidoc.sources.files import source_bytes
-from gidoc.sources.loaded import Loaded
+from gidoc.sources.loaded import Loaded, UnreadableValues
 
 
 def read_report(source: bytes | BinaryIO | str | Path, name: str | None = None) -> Loaded:
@@ -38,8 +38,9 @@ def read_report(source: bytes | BinaryIO | str | Path, name: str | None = None) 
     ``locations`` maps each number's JSON path to its cell (``表三 第 8 行第 4
     列``); ``warnings`` are what was read leniently (a dash or blank for 0, a
     missing 规章 row, a mistyped row label, text outside the expected places).
-    Raises :class:`~gidoc.errors.InputError` for a file that is not a .docx, a
-    missing table, row or column, or a cell that is not a number.
+    Raises :class:`~gidoc.errors.InputError` for a file that is not a .docx or a
+    missing table, row or column; :class:`UnreadableValues` (an InputError)
+    listing every cell that is not a number.
     """
     data_bytes, shown = source_bytes(source, name, "Word 文档")
     parts = Parts.open(data_bytes, shown)
@@ -82,4 +83,7 @@ def assemble(reader: Reader, document: Document, found: dict[str, Table]) -> Loa
         data["issuer"] = texts.issuer
     if texts.date is not None:
         data["date"] = texts.date
-    return Loaded(data, reader.locations, reader.warnings)
+    loaded = Loaded(data, reader.locations, reader.warnings)
+    if reader.errors:
+        raise UnreadableValues(reader.name, reader.errors, loaded)
+    return loaded

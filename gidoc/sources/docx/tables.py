@@ -85,11 +85,15 @@ class Reader(Findings):
             )
             text = text[: unit.start()]
         if not pattern.fullmatch(text):
+            # Noted, not raised: every bad cell of the document is reported at once.
             kind = "数字（万元）" if fee else "整数"
-            raise self.fail(
-                f"{where}（{_cell_name(table, row_label, column)}）应为{kind}，"
-                f"实际为「{one_line(raw)}」"
+            self.bad(
+                path,
+                f"{row_label} / {column}",
+                f"{_cell_name(table, row_label, column)}应为{kind}，实际为「{one_line(raw)}」",
+                where,
             )
+            return Decimal(0) if fee else 0
         digits = text.replace(",", "")
         return Decimal(digits) if fee else int(digits)
 
