@@ -30,6 +30,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 from test_extract import hand_typed
 
+import hostile
 from conftest import SAMPLES
 from gidoc import ReportTemplate, build_context, load, validate
 from gidoc.checking.validate import check
@@ -610,6 +611,19 @@ def test_a_file_named_doc_that_is_not_one_is_refused(tmp_path: Path) -> None:
     assert (
         str(caught.value)
         == f"{tmp_path / 'x.doc'}：不是 Word 或 WPS 文档（文件内容与扩展名 .doc 不符）"
+    )
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".docx"])
+def test_a_password_protected_document_is_refused_without_libreoffice(
+    material: Path, tmp_path: Path, suffix: str
+) -> None:
+    locked = tmp_path / f"locked{suffix}"
+    locked.write_bytes(hostile.password_protected((material / "base.docx").read_bytes()))
+    with pytest.raises(InputError) as caught:
+        _read(locked)
+    assert str(caught.value) == (
+        f"{locked}：设置了打开密码（已加密）；请在 Word/WPS 中取消打开密码并另存后再试"
     )
 
 
