@@ -395,7 +395,7 @@ def aggregate(
     "--from",
     "previous",
     type=click.Path(path_type=Path),
-    help="上年的报告数据（JSON/YAML/Excel/.docx 报告）：沿用机关名称，上年结转取上年的结转下年度，"
+    help="上年的报告数据（JSON/YAML/Excel，或 .docx/.pdf/网页/.doc 报告）：沿用机关名称，上年结转取上年的结转下年度，"
     "现行有效件数取上年数。",
 )
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")

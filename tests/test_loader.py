@@ -169,6 +169,8 @@ def test_unknown_extension(tmp_path: Path, name: str) -> None:
     assert ".json" in message  # says what is allowed
     assert ".xlsx" in message
     assert ".docx" in message
+    assert ".pdf" in message
+    assert ".wps" in message
 
 
 def test_doc_that_is_not_a_word_document(tmp_path: Path) -> None:

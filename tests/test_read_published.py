@@ -30,6 +30,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 from test_extract import hand_typed
 
+import hostile
 from conftest import SAMPLES
 from gidoc import ReportTemplate, build_context, load, validate
 from gidoc.checking.validate import check
@@ -72,6 +73,15 @@ def typo(doc: Any) -> None:
     _set(_t3(doc).rows[8].cells[2], TYPO)
 
 
+#: Table 二's row labels mistyped: (row, typed).
+T2_TYPOS = {3: "行政规范性文伴", 9: "行政处发"}
+
+
+def typo_table_2(doc: Any) -> None:
+    for r, typed in T2_TYPOS.items():
+        _set(doc.tables[0].rows[r].cells[0], typed)
+
+
 def other_2019(doc: Any) -> None:
     """（六）其他处理 as one row of numbers (its three items added up), as the 2019 format has it."""
     table = _t3(doc)
@@ -94,7 +104,8 @@ def other_2019(doc: Any) -> None:
 
 
 def _split_t3(doc: Any, *, repeat_header: bool) -> None:
-    """Table 三 split in two after row 15 with a page break between, as a clerk's Word does."""
+    """Table 三 split in two after row 15 with a page break between, as a clerk's Word does;
+    without the header rows repeated, the clerk types 续表 above the rest."""
     tbl = _t3(doc)._tbl
     rows = tbl.findall(qn("w:tr"))
     second = copy.deepcopy(tbl)
@@ -109,8 +120,9 @@ def _split_t3(doc: Any, *, repeat_header: bool) -> None:
     for tc in second.findall(qn("w:tr"))[3 if repeat_header else 0].findall(qn("w:tc")):
         for merge in tc.iter(qn("w:vMerge")):
             merge.set(qn("w:val"), "restart")
+    note = "" if repeat_header else "<w:r><w:t>（续表）</w:t></w:r>"
     brk = etree.fromstring(
-        f'<w:p xmlns:w="{tbl.nsmap["w"]}"><w:r><w:br w:type="page"/></w:r></w:p>'
+        f'<w:p xmlns:w="{tbl.nsmap["w"]}"><w:r><w:br w:type="page"/></w:r>{note}</w:p>'
     )
     tbl.addnext(brk)
     brk.addnext(second)
@@ -170,8 +182,28 @@ def wrong_total(doc: Any) -> None:
     _set(cell, str(int(cell.text) + 1))
 
 
+def numbers_below(doc: Any) -> None:
+    """2.重复申请's numbers on a row of their own under its label, as pasted from a form."""
+    table = _t3(doc)
+    label_row = table.rows[19]
+    copied = copy.deepcopy(label_row._tr)
+    label_row._tr.addnext(copied)
+    for c in range(3, 10):
+        _set(label_row.cells[c], "")
+    _set(table.rows[20].cells[2], "")
+
+
+def unruled(doc: Any) -> None:
+    """Table 三 without any border: on paper its columns are only gaps between numbers."""
+    tbl = _t3(doc)._tbl
+    for borders in [*tbl.iter(qn("w:tblBorders")), *tbl.iter(qn("w:tcBorders"))]:
+        for border in borders:
+            border.set(qn("w:val"), "nil")
+
+
 VARIANTS: dict[str, Callable[[Any], None]] = {
     "typo": typo,
+    "typo-t2": typo_table_2,
     "other-2019": other_2019,
     "split-header": split_with_header,
     "split-bare": split_without_header,
@@ -180,6 +212,8 @@ VARIANTS: dict[str, Callable[[Any], None]] = {
     "no-subheadings-5": no_subheadings_5,
     "running-header": running_header,
     "wrong-total": wrong_total,
+    "unruled": unruled,
+    "numbers-below": numbers_below,
 }
 
 
@@ -207,6 +241,21 @@ def _soffice(folder: Path, target: str, names: list[str], *options: str) -> None
     )
 
 
+#: The variants also exported as web pages by LibreOffice (File ▸ Export ▸ HTML).
+HTML_VARIANTS = (
+    "typo",
+    "typo-t2",
+    "other-2019",
+    "split-header",
+    "split-bare",
+    "odd-cells",
+    "chinese-title",
+    "no-subheadings-5",
+    "numbers-below",
+    "hand-typed",
+)
+
+
 @pytest.fixture(scope="session")
 def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The baseline report and each variant as .docx and .pdf; two as .html and .doc."""
@@ -222,12 +271,16 @@ def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
         doc.save(str(docs[-1]))
     # Typed by hand in Word: Table Grid, no gidoc styles, half-width brackets, dashes and blanks.
     docs.append(hand_typed(folder / "hand-typed.docx"))
+    # An office's own template: a red 发文机关标志 (the agency's name) above the title.
+    custom = ReportTemplate(SAMPLES / "templates" / "office-custom.docx")
+    docs.append(folder / "office-custom.docx")
+    docs[-1].write_bytes(custom.render(build_context(report)))
     pdf.convert(docs, [d.with_suffix(".pdf") for d in docs])
     html = folder / "html"
     html.mkdir()
-    for name in ("base", "typo", "split-header"):
+    for name in ("base", *HTML_VARIANTS):
         shutil.copy(folder / f"{name}.docx", html)
-    _soffice(html, "html", ["base.docx", "typo.docx", "split-header.docx"])
+    _soffice(html, "html", [f"{name}.docx" for name in ("base", *HTML_VARIANTS)])
     _soffice(folder, "doc", ["other-2019.docx"])
     return folder
 
@@ -331,6 +384,18 @@ def test_a_mistyped_row_label_is_read_by_its_place_and_quoted(material: Path) ->
     assert printed.warnings[0].cell == "表三 第 9 行第 3 列（第 3 页）"
 
 
+def test_mistyped_labels_in_table_2_are_read_and_quoted(material: Path) -> None:
+    word, printed = _both(material, "typo-t2")
+    assert _numbers(word.data) == _numbers(_read(material / "base.docx").data)
+    _assert_same(word, printed)
+    assert [(w.path, w.cell) for w in word.warnings] == [
+        ("active_disclosure.normative_documents", "表二 第 4 行第 1 列"),
+        ("active_disclosure.administrative_penalty", "表二 第 10 行第 1 列"),
+    ]
+    for warning, typed in zip(word.warnings, T2_TYPOS.values(), strict=True):
+        assert f"「{typed}」" in warning.message
+
+
 def test_other_handling_as_one_row_keeps_the_numbers_under_3_other(material: Path) -> None:
     word, printed = _both(material, "other-2019")
     _assert_same(word, printed)
@@ -354,6 +419,16 @@ def test_a_table_split_at_a_page_break_reads_as_one(material: Path, name: str) -
     assert word.warnings == []
     assert _numbers(word.data) == _numbers(base.data)
     _assert_same(word, printed)
+
+
+def test_a_rows_numbers_on_a_line_of_their_own(material: Path) -> None:
+    word, printed = _both(material, "numbers-below")
+    assert _numbers(word.data) == _numbers(_read(material / "base.docx").data)
+    _assert_same(word, printed)
+    (warning,) = word.warnings
+    assert warning.path == "applications.results.not_processed.duplicate"
+    assert "数字印在了下一行" in warning.message
+    assert warning.cell == "表三 第 21 行第 4 列"
 
 
 def test_blanks_dashes_wu_full_width_digits_and_units(material: Path) -> None:
@@ -421,6 +496,17 @@ def test_a_report_typed_by_hand_reads_the_same_from_its_pdf(material: Path) -> N
     assert errors == ["review_and_litigation.reconsideration.total"]
 
 
+def test_an_office_template_with_the_agency_above_the_title(material: Path) -> None:
+    word, printed = _both(material, "office-custom")
+    for loaded in (word, printed):
+        assert loaded.data["agency"] == "示例市数据管理局"
+        assert loaded.data["year"] == 2025
+        assert "title" not in loaded.data
+        (warning,) = loaded.warnings
+        assert warning.message == "标题之前的文字未读取：「示例市数据管理局」"
+    _assert_same(word, printed)
+
+
 def test_a_wrong_printed_total_is_an_error_naming_both_sides(material: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(material / "wrong-total.pdf")])
     assert result.exit_code == 1
@@ -450,7 +536,7 @@ def test_last_years_published_pdf_starts_this_years_file_despite_its_wrong_total
 
 
 # -- web pages and .doc ----------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["typo", "split-header"])
+@pytest.mark.parametrize("name", HTML_VARIANTS)
 def test_libreoffices_html_export_of_a_variant(material: Path, name: str) -> None:
     word = _read(material / f"{name}.docx")
     page = _read(material / "html" / f"{name}.html")
@@ -462,13 +548,25 @@ def test_a_cms_page_in_gbk_with_inline_styles_nested_containers_and_a_split_tabl
     report = validate(load(FINGERPRINT))
     article = HtmlTemplate().render(build_context(report), fragment=True)
     article = article.replace(L.RESULT_GROUPS["withheld"][1]["prohibited_by_law"], TYPO)
+    # page numbers pasted in from the PDF, at the end of 一 and of 五
+    for heading in (L.SECTION_2, L.SECTION_6):
+        article, count = re.subn(
+            rf"<h2[^>]*>{heading}", r"<p>- 3 -</p><p>第 4 页 共 6 页</p>\g<0>", article, count=1
+        )
+        assert count == 1
     # table 三 split after its 一、 row, the header rows repeated, as pasted from Word
     match = re.search(r"<table(?:(?!<table).)*?本年新收.*?</table>", article, re.S)
     assert match is not None
     table = match[0]
     rows = re.findall(r"<tr.*?</tr>", table, re.S)
     head = table[: table.index(rows[0])]
-    split = head + "".join(rows[:4]) + "</table><p>&nbsp;</p>" + head + "".join(rows[:3] + rows[4:])
+    split = (
+        head
+        + "".join(rows[:4])
+        + "</table><p>&nbsp;</p><p style='text-align:center'>（续表）</p>"
+        + head
+        + "".join(rows[:3] + rows[4:])
+    )
     article = article.replace(
         table, split + "</table>" if not split.endswith("</table>") else split
     )
@@ -486,16 +584,49 @@ def test_a_cms_page_in_gbk_with_inline_styles_nested_containers_and_a_split_tabl
     (warning,) = loaded.warnings
     assert f"「{TYPO}」" in warning.message
     assert "主办" not in repr(loaded.data)
+    assert "- 3 -" not in repr(loaded.data)
+    assert "第 4 页" not in repr(loaded.data)
+    word = load_located(ReportTemplate().render(build_context(report)), "r.docx").data
+    assert loaded.data["overview"] == word["overview"]
+    assert loaded.data["problems"] == word["problems"]
 
 
-def test_a_doc_file_is_converted_and_read(material: Path) -> None:
+@pytest.mark.parametrize("suffix", [".doc", ".wps", ".docx"])
+def test_a_doc_or_wps_file_is_converted_and_read(
+    material: Path, tmp_path: Path, suffix: str
+) -> None:
+    """A Word 97 file as .doc, under WPS's extension and misnamed .docx: each converted and read."""
     word = _read(material / "other-2019.docx")
-    old = _read(material / "other-2019.doc")
+    shutil.copy(material / "other-2019.doc", tmp_path / f"old{suffix}")
+    old = _read(tmp_path / f"old{suffix}")
     assert _numbers(old.data) == _numbers(word.data)
     assert [w.message for w in old.warnings] == [w.message for w in word.warnings]
 
 
 # -- what is refused -----------------------------------------------------------------------
+def test_a_file_named_doc_that_is_not_one_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.doc").write_bytes(b"<html>not a document</html>")
+    with pytest.raises(InputError) as caught:
+        _read(tmp_path / "x.doc")
+    assert (
+        str(caught.value)
+        == f"{tmp_path / 'x.doc'}：不是 Word 或 WPS 文档（文件内容与扩展名 .doc 不符）"
+    )
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".docx"])
+def test_a_password_protected_document_is_refused_without_libreoffice(
+    material: Path, tmp_path: Path, suffix: str
+) -> None:
+    locked = tmp_path / f"locked{suffix}"
+    locked.write_bytes(hostile.password_protected((material / "base.docx").read_bytes()))
+    with pytest.raises(InputError) as caught:
+        _read(locked)
+    assert str(caught.value) == (
+        f"{locked}：设置了打开密码（已加密）；请在 Word/WPS 中取消打开密码并另存后再试"
+    )
+
+
 def test_a_table_drawn_as_text_boxes_is_refused(material: Path, tmp_path: Path) -> None:
     doc = Document(str(material / "base.docx"))
     table = _t3(doc)._tbl
@@ -528,13 +659,29 @@ def test_a_pdf_imported_into_libreoffice_and_saved_as_docx_is_refused(
     )
 
 
-def _pdf(body: bytes) -> bytes:
-    """A one-page PDF whose page draws ``body`` (no text: a scan's page is an image)."""
+def test_a_pdf_table_without_ruling_lines_is_refused_not_guessed(material: Path) -> None:
+    assert _numbers(_read(material / "unruled.docx").data) == _numbers(
+        _read(material / "base.docx").data
+    )
+    with pytest.raises(InputError) as caught:
+        _read(material / "unruled.pdf")
+    assert str(caught.value) == (
+        f"{material / 'unruled.pdf'}：第 3 页的表三（收到和处理政府信息公开申请情况）没有表格框线，"
+        "无法按列读取数字；请使用原始的 Word/WPS 文件，或带框线表格的 PDF"
+    )
+
+
+def _pdf(
+    body: bytes, font: bytes = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+) -> bytes:
+    """A one-page PDF whose page draws ``body``, with ``font`` as /F1."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>stream\n%s\nendstream" % (len(body), body),
+        font,
     ]
     out = b"%PDF-1.4\n"
     offsets = []
@@ -549,6 +696,35 @@ def _pdf(body: bytes) -> bytes:
         xref,
     )
     return out
+
+
+#: A CID font without a ToUnicode map: its text comes out as (cid:65)(cid:66)…
+_NO_UNICODE = (
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /Foo /Encoding /Identity-H /DescendantFonts "
+    b"[<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Foo /CIDSystemInfo << /Registry (Adobe) "
+    b"/Ordering (Identity) /Supplement 0 >> /DW 1000 >>] >>"
+)
+
+
+def test_a_pdf_whose_text_has_no_character_codes_is_refused(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(InputError) as caught:
+        load_located(_pdf(b"BT /F1 12 Tf 72 700 Td <0041004200430044> Tj ET", _NO_UNICODE), "x.pdf")
+    # pdfminer complains about the font (no FontBBox); none of it reaches the user
+    assert capfd.readouterr() == ("", "")
+    assert str(caught.value) == (
+        "x.pdf：PDF 中的文字没有字符编码（字体未嵌入编码表），复制出来是乱码，无法读取；"
+        "请使用原始的 Word/WPS 文件，或重新导出 PDF"
+    )
+
+
+def test_text_drawn_twice_for_bold_is_read_once() -> None:
+    from gidoc.sources.pdf import _pages
+
+    twice = b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET BT /F1 12 Tf 72.3 700 Td (Hello) Tj ET"
+    pages, _ = _pages(_pdf(twice), "x.pdf")
+    assert [line.text for line in pages[0].lines] == ["Hello"]
 
 
 def test_a_scan_without_text_is_refused_clearly() -> None:
@@ -604,3 +780,17 @@ def test_extract_writes_the_published_numbers(material: Path, tmp_path: Path) ->
         base, "applications.results.withheld.prohibited_by_law"
     )
     assert TYPO in result.output
+
+
+def test_a_header_row_after_a_page_break_is_not_taken_for_the_rest_of_a_row() -> None:
+    from gidoc.ooxml.grid import Cell
+    from gidoc.sources.pdf.grids import _split_row
+
+    group = [Cell(0, 0, 1, 4, L.T2_GROUP_5)]
+    header = [Cell(1, 0, 1, 1, L.T2_ITEM), Cell(1, 1, 1, 3, L.T2_DECISIONS)]
+    assert not _split_row(group, header)
+    label = [Cell(0, 2, 1, 1, "1.本机关不掌握相"), Cell(0, 3, 1, 1, "12")]
+    rest = [Cell(1, 2, 1, 1, "关政府信息"), Cell(1, 3, 1, 1, "")]
+    assert _split_row(label, rest)
+    numbers = [Cell(1, 2, 1, 1, "2.没有现成信息需要另行制作"), Cell(1, 3, 1, 1, "3")]
+    assert not _split_row(label, numbers)

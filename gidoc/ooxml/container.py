@@ -28,14 +28,25 @@ class PackageProblem(ValueError):
     """What is wrong with a package, worded for the user (without the file name)."""
 
 
+def encrypted_package(data: bytes) -> bool:
+    """Whether ``data`` is a password-protected Word document: an OLE file holding the package."""
+    # An encrypted OOXML package keeps its content in a stream named EncryptedPackage
+    # (names are UTF-16 in the directory), next to EncryptionInfo.
+    return data.startswith(OLE_MAGIC) and (
+        "EncryptedPackage".encode("utf-16-le") in data or b"EncryptionInfo" in data
+    )
+
+
+#: What a password-protected document is told, after its name.
+PASSWORD_REASON = "设置了打开密码（已加密）；请在 Word/WPS 中取消打开密码并另存后再试"
+
+
 def ole_reason(data: bytes) -> str | None:
     """Why an OLE compound file is not a readable .docx, or None when ``data`` is not one."""
     if not data.startswith(OLE_MAGIC):
         return None
-    # An encrypted OOXML package keeps its content in a stream named EncryptedPackage
-    # (names are UTF-16 in the directory), next to EncryptionInfo.
-    if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptionInfo" in data:
-        return "设置了打开密码（已加密）；请在 Word/WPS 中取消打开密码并另存后再试"
+    if encrypted_package(data):
+        return PASSWORD_REASON
     return "是旧版 .doc/.wps 格式；请先在 Word 或 WPS 中“另存为” .docx"
 
 

@@ -20,29 +20,15 @@ from pathlib import Path
 from gidoc.errors import GidocError
 from gidoc.review.examined import Examined, examine
 from gidoc.review.items import ReviewItem
-from gidoc.sources.files import (
-    EXCEL_FORMATS,
-    FORMATS,
-    LEGACY_FORMATS,
-    PAGE_FORMATS,
-    PDF_FORMAT,
-    REPORT_FORMAT,
-    read_bytes,
-)
-from gidoc.sources.load import load_located
+from gidoc.sources.files import EXCEL_FORMATS, FORMATS, read_bytes
+from gidoc.sources.load import REPORT_FORMATS, load_located
 
 #: Called with the number of files done so far and the number in all (a progress bar).
 Progress = Callable[[int, int], None]
 
-#: What a folder is searched for: every kind of report gidoc reads.
-REPORT_SUFFIXES = (
-    *FORMATS,
-    *EXCEL_FORMATS,
-    REPORT_FORMAT,
-    *PAGE_FORMATS,
-    PDF_FORMAT,
-    *LEGACY_FORMATS,
-)
+#: What a folder is searched for: every kind of report gidoc reads (data files, Excel
+#: forms, and finished reports: .docx, web pages, PDF, .doc/.wps).
+REPORT_SUFFIXES = (*FORMATS, *EXCEL_FORMATS, *REPORT_FORMATS)
 #: Fewer files than this are read in the main process: starting workers would cost more.
 POOL_FROM = 8
 

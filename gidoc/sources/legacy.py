@@ -8,6 +8,7 @@ a time limit, nothing left behind.
 from __future__ import annotations
 
 from gidoc.errors import InputError
+from gidoc.ooxml.container import PASSWORD_REASON, encrypted_package
 from gidoc.output.pdf import ConversionError
 from gidoc.output.pdf import to_docx as convert
 
@@ -15,6 +16,12 @@ from gidoc.output.pdf import to_docx as convert
 MAX_BYTES = 50 * 1024 * 1024
 #: How the old formats start: the OLE2 compound file (.doc, .wps), or a .docx under another name.
 _SIGNATURES = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04", b"{\\rtf")
+
+
+def is_legacy(data: bytes) -> bool:
+    """Whether ``data`` is a Word 97-2003 / WPS binary (an OLE2 compound file, not a
+    password-protected .docx, which is one too)."""
+    return data.startswith(_SIGNATURES[0]) and not encrypted_package(data)
 
 
 def to_docx(data: bytes, name: str, suffix: str) -> bytes:
@@ -25,6 +32,8 @@ def to_docx(data: bytes, name: str, suffix: str) -> bytes:
         raise InputError(f"{name}：不是 Word 或 WPS 文档（文件内容与扩展名 {suffix} 不符）")
     if data.startswith(b"PK\x03\x04"):
         return data  # a .docx saved under the old extension: read it as it is
+    if encrypted_package(data):
+        raise InputError(f"{name}：{PASSWORD_REASON}")
     try:
         return convert(data, suffix)
     except ConversionError as exc:

@@ -78,9 +78,12 @@ def load_located(source: Source, name: str | None = None, format: str | None = N
 
         return excel.read_form(source, shown)
     if kind == REPORT_FORMAT:
-        from gidoc.sources import docx
+        from gidoc.sources import docx, legacy
 
-        return docx.read_report(source, shown)
+        raw, shown = source_bytes(source, shown, "Word 文档")
+        if legacy.is_legacy(raw):  # a .doc saved under .docx: convert it as a .doc
+            return docx.read_report(legacy.to_docx(raw, shown, ".doc"), shown)
+        return docx.read_report(raw, shown)
     if kind in PAGE_FORMATS:
         from gidoc.sources import docx, html
 

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from gidoc.format import labels as L
-from gidoc.ooxml.grid import P, Table, blocks
+from gidoc.ooxml.grid import P, Table, blocks, text
 from gidoc.ooxml.parts import Parts
+from gidoc.sources.docx.locate import continued, find_tables
 from gidoc.sources.docx.paragraphs import StyleSheet
 from gidoc.sources.docx.sections import Document, read_texts
-from gidoc.sources.docx.tables import Reader, find_tables, table_2, table_3, table_4
+from gidoc.sources.docx.tables import Reader, table_2, table_3, table_4
 from gidoc.sources.files import source_bytes
 from gidoc.sources.loaded import Loaded, UnreadableValues
 
@@ -47,7 +48,8 @@ def read_report(source: bytes | BinaryIO | str | Path, name: str | None = None) 
     styles = StyleSheet(parts.xml(parts.target(main, "styles", "word/styles.xml")))
     properties = parts.core_properties()
     reader = Reader(shown)
-    paras = [styles.paragraph(b) for b in blocks(body) if b.tag == P]
+    # 续表 above the rest of a split table is neither text nor a heading.
+    paras = [styles.paragraph(b) for b in blocks(body) if b.tag == P and not continued(text(b))]
     found = find_tables(reader, body)
     document = Document(
         paras,

@@ -80,7 +80,8 @@ def read_texts(findings: Findings, document: Document) -> Texts:
     the six headings is found, the title names no agency and year, or the
     落款 date is not a real date.
     """
-    paras = document.paragraphs
+    # A page number copied into the text (from a PDF, into a web page) is not text.
+    paras = [p for p in document.paragraphs if not PAGE_NUMBER.fullmatch(p.one_line)]
     heads, bodies = _split_sections(findings, paras)
     first = next(i for i in heads if i is not None)
     title, agency, year, preamble = _title(findings, document, paras[:first])
@@ -109,6 +110,10 @@ def read_texts(findings: Findings, document: Document) -> Texts:
     )
 
 
+#: A paragraph that is only a page number: - 5 -, — 5 —, 第 5 页, 第5页 共6页.
+PAGE_NUMBER = re.compile(
+    r"[-‐‑‒–—―－]+\s*\d{1,4}\s*[-‐‑‒–—―－]+|第\s*\d{1,4}\s*页(?:\s*[/／,，]?\s*共\s*\d{1,4}\s*页)?"
+)
 _SUB = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*")
 _INLINE_END = re.compile(r"[。：:]")
 _DATE = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")
@@ -315,8 +320,10 @@ def _title(
             chosen = (n, p.one_line, i + 1)
             break
         if n + 1 < len(texts):
-            joined = p.one_line + texts[n + 1][1].one_line
-            if _title_match(joined):
+            following = texts[n + 1][1].one_line
+            joined = p.one_line + following
+            # A 红头 (the agency's name above a whole title) is not the title's first line.
+            if _title_match(joined) and not _title_match(following, _TITLE[:1]):
                 chosen = (n, joined, texts[n + 1][0] + 1)
                 break
     if chosen is None:
@@ -342,10 +349,10 @@ def _title(
 _CHINESE_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=\s*年)")
 
 
-def _title_match(text: str) -> re.Match[str] | None:
+def _title_match(text: str, patterns: tuple[re.Pattern[str], ...] = _TITLE) -> re.Match[str] | None:
     """The title's agency and year; a year in Chinese numerals (二〇二四年) reads as 2024."""
     text = _CHINESE_YEAR.sub(lambda m: "".join(str(_DIGIT_OF[c]) for c in m[0]), text)
-    for pattern in _TITLE:
+    for pattern in patterns:
         match = pattern.fullmatch(text)
         if match is not None and match["agency"].strip():
             return match

@@ -15,15 +15,18 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from gidoc.errors import InputError
+from gidoc.sources.docx.compare import norm
+from gidoc.sources.docx.locate import TABLES, continued, official_key, require_tables
 from gidoc.sources.docx.report import assemble
 from gidoc.sources.docx.sections import Document
-from gidoc.sources.docx.tables import TABLES, Reader, official_key, require_tables
+from gidoc.sources.docx.tables import Reader
 from gidoc.sources.loaded import Loaded
 from gidoc.sources.pdf import grids
 from gidoc.sources.pdf.grids import Part
@@ -33,6 +36,8 @@ from gidoc.sources.pdf.layout import Line, Measure, drop_margins, lines_of, para
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 100
 MAX_CHARS = 500_000
+#: Seconds a PDF may take to read: a report takes well under one.
+MAX_SECONDS = 30.0
 
 
 @dataclass
@@ -66,6 +71,7 @@ def _pages(data: bytes, name: str) -> tuple[list[_Page], dict[str, Any]]:
 
     out: list[_Page] = []
     chars_seen = 0
+    deadline = time.monotonic() + MAX_SECONDS
     with _quiet():
         try:
             pdf = pdfplumber.open(io.BytesIO(data))
@@ -94,6 +100,11 @@ def _pages(data: bytes, name: str) -> tuple[list[_Page], dict[str, Any]]:
                             f"{name}：PDF 的文字远超一份年度报告的正常篇幅（超过 {MAX_CHARS} 个字符）"
                         )
                     page.close()
+                    if time.monotonic() > deadline:
+                        raise InputError(
+                            f"{name}：读取 PDF 超过 {MAX_SECONDS:.0f} 秒仍未完成（第 {number} 页），"
+                            "文件可能异常；请使用原始的 Word/WPS 文件"
+                        )
             except InputError:
                 raise
             except Exception as exc:  # a damaged page: pdfminer's errors are many and untyped
@@ -103,8 +114,25 @@ def _pages(data: bytes, name: str) -> tuple[list[_Page], dict[str, Any]]:
     return out, metadata
 
 
+def _doubled(chars: list[dict[str, Any]]) -> bool:
+    """Whether some character is drawn twice on the same spot (cheap; pdfplumber's dedupe is not)."""
+    seen = set()
+    for char in chars:
+        if not char["text"].strip():
+            continue
+        key = (char["text"], round(char["x0"]), round(char["top"]))
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
 def _page(page: Any, number: int) -> _Page:
     chars = [c for c in page.chars if c.get("text")]
+    if _doubled(chars):
+        # WPS and Word draw "bold" in some fonts as the same text twice, a hair apart.
+        page = page.dedupe_chars(extra_attrs=("size",))
+        chars = [c for c in page.chars if c.get("text")]
     found = page.find_tables()
     boxes = [table.bbox for table in found]
 
@@ -124,6 +152,20 @@ def _text(metadata: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _unruled(reader: Reader, tables: dict[str, Any], pages: list[list[Line]]) -> None:
+    """Fail for an official table printed without ruling lines: its columns cannot be told apart."""
+    for key, official in TABLES.items():
+        if key in tables:
+            continue
+        marker = norm(official.marker)
+        for lines in pages:
+            if any(marker in norm(line.text) for line in lines):
+                raise reader.fail(
+                    f"第 {lines[0].page} 页的{official.name}（{official.section[2:]}）没有表格框线，"
+                    "无法按列读取数字；请使用原始的 Word/WPS 文件，或带框线表格的 PDF"
+                )
+
+
 def read_pdf(data: bytes, name: str) -> Loaded:
     """Read a report PDF back into report data, as :func:`~gidoc.sources.docx.read_report` does.
 
@@ -136,6 +178,15 @@ def read_pdf(data: bytes, name: str) -> Loaded:
     if b"%PDF-" not in data[:1024]:
         raise InputError(f"{name}：不是 PDF 文件（文件开头没有 %PDF- 标记）")
     pages, metadata = _pages(data, name)
+    every = [line.text for page in pages for line in page.lines]
+    every += [part.text for page in pages for part in page.parts]
+    unmapped = sum(text.count("(cid:") for text in every)
+    if unmapped * 5 > max(sum(len(text) for text in every), 1) / 6:
+        # pdfminer writes a glyph without a character code as "(cid:123)", six characters.
+        raise InputError(
+            f"{name}：PDF 中的文字没有字符编码（字体未嵌入编码表），复制出来是乱码，无法读取；"
+            "请使用原始的 Word/WPS 文件，或重新导出 PDF"
+        )
     if not any(page.lines or page.parts for page in pages):
         raise InputError(
             f"{name}：PDF 中没有可读取的文字（可能是扫描件或图片）；gidoc 不做文字识别（OCR），"
@@ -153,6 +204,8 @@ def read_pdf(data: bytes, name: str) -> Loaded:
                 block.continues = after_table
                 flow.append(None)
                 after_table = True
+            elif after_table and continued(block.text):
+                continue  # 续表 above the rest of a table: neither text nor a break
             else:
                 flow.append(block)
                 after_table = False
@@ -169,6 +222,7 @@ def read_pdf(data: bytes, name: str) -> Loaded:
             current = None
     tables = {key: grids.join(TABLES[key].name, parts) for key, parts in found.items()}
     if len(tables) < len(TABLES):
+        _unruled(reader, tables, kept)
         require_tables(reader, tables)
     document = Document(
         [p.para(measure) for p in paragraphs(flow, measure)],

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gidoc.format import tables as T
 from gidoc.ooxml.grid import Cell, Table
-from gidoc.sources.docx.compare import SPACE, norm
+from gidoc.sources.docx.compare import SPACE, norm, same
 from gidoc.sources.pdf.layout import lines_of
 
 #: Edges closer than this (points) are one edge: ruling lines are drawn with some slack.
@@ -102,6 +103,10 @@ _LABEL_START = re.compile(
 )
 
 
+#: Every text the official tables print: a cell reading as one starts a row of its own.
+_OFFICIAL = tuple(cell.text for table in T.TABLES for cell in table.cells if cell.text)
+
+
 def _flat(text: str) -> str:
     return SPACE.sub("", unicodedata.normalize("NFKC", text))
 
@@ -121,6 +126,8 @@ def _split_row(above: list[Cell], below: list[Cell]) -> bool:
         return False
     if _has_value(above) and _has_value(below):
         return False
+    if any(same(cell.text, *_OFFICIAL) for cell in below if norm(cell.text)):
+        return False  # a row of its own: a header (信息内容) or a label as the format has it
     labels = [_flat(c.text) for c in sorted(below, key=lambda c: c.col) if _flat(c.text)]
     return bool(labels) and not _LABEL_START.match(labels[0])
 

@@ -48,8 +48,9 @@ class Line:
         return self.fonts.most_common(1)[0][0] if self.fonts else ""
 
 
-def _is_cjk(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
+def _is_cjk(text: str) -> bool:
+    """A wide (Chinese) character; pdfminer's text for one glyph may be longer, ``(cid:12)``."""
+    return len(text) == 1 and unicodedata.east_asian_width(text) in ("W", "F")
 
 
 def lines_of(chars: Iterable[dict[str, Any]], page: int) -> list[Line]:
