@@ -409,6 +409,14 @@ def template_check(path: Path, data: Path | None, fmt: str) -> None:
     _print_report(report, fmt)
 
 
+# The service's commands import only click here; each loads the web extra when it runs.
+from gidoc.web.commands import db, serve, users  # noqa: E402
+
+cli.add_command(serve)
+cli.add_command(db)
+cli.add_command(users)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``gidoc`` console script.
 
