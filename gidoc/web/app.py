@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from gidoc import __version__
-from gidoc.web import api
+from gidoc.web import admin, api
 from gidoc.web.db.engine import open_engine
 from gidoc.web.db.migrate import prepare
 from gidoc.web.documents import Documents
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.include_router(api.router)
+    app.include_router(admin.router)
     _install_pages(app)
 
     def limit_for(path: str) -> int:
