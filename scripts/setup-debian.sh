@@ -6,7 +6,8 @@
 # out of Debian's texlive-lang-chinese package without installing TeX.
 # With --test it also installs what the test suite needs: Debian's chromium (the
 # browser tests drive it with playwright; no browser is downloaded) and, from npm,
-# axe-core (package.json), which the tests inject into pages.
+# axe-core (package.json), which the tests inject into pages, and PostgreSQL (the
+# web tests run once on SQLite and once on a throw-away PostgreSQL cluster).
 # Runs as root, or re-runs itself with sudo.
 set -eu
 want_test=false
@@ -22,7 +23,7 @@ if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
   packages="$packages python3 python3-venv python3-pip"
 fi
 if $want_test; then
-  packages="$packages chromium"
+  packages="$packages chromium postgresql"
   command -v npm >/dev/null 2>&1 || packages="$packages npm"
 fi
 apt-get update -q
