@@ -414,6 +414,15 @@ def post_comment(
     return {"ok": True}
 
 
+@router.get("/api/review")
+async def review(
+    request: Request, principal: User, year: Annotated[int, Query(ge=2008, le=2100)]
+) -> Response:
+    """A reviewer's year: each report's errors and warnings by the review rules, and who is missing."""
+    answer = await run_in_threadpool(filing.review_year, _engine(request), principal, year)
+    return DataResponse(answer)
+
+
 def _attachment(name: str) -> str:
     # RFC 6266: an ASCII fallback and the UTF-8 name for every current browser.
     return f"attachment; filename=\"report{name[name.rfind('.') :]}\"; filename*=UTF-8''{urllib.parse.quote(name)}"

@@ -395,6 +395,40 @@ def add_comment(
         store.log(conn, principal.user, "comment", f"report {report_id}", address)
 
 
+def review_year(engine: Engine, principal: Principal, year: int) -> dict[str, Any]:
+    """The reviewing office's view of a year, by :func:`gidoc.review.review_data`'s rules.
+
+    Every report of ``year`` (its latest version) is reviewed against the
+    units' reports of the year before and the year's roster (no roster: no
+    ``missing``).  Each entry names the report by ``id``, gives its workflow
+    ``status`` (draft, submitted…) and the review's verdict as ``verdict``
+    (ok, warnings, errors).
+    """
+    from gidoc.review import ReviewItem, review_data
+
+    if principal.user.role != "reviewer":
+        raise Refused(403, "只有审核人可以查看全年审核情况")
+    with reading(engine) as conn:
+        current = store.list_reports(conn, year=year)
+        before = store.list_reports(conn, year=year - 1)
+        texts = store.latest_data(conn, [r.id for r in current + before])
+        roster = [a.name for a in store.roster_for(conn, year)]
+    heads = {str(r.id): r for r in current}
+
+    def items(found: list[store.Report]) -> list[ReviewItem]:
+        return [ReviewItem(str(r.id), parse_data(texts[r.id])) for r in found]
+
+    review = review_data(items(current), previous=items(before), roster=roster or None)
+    answer = review.as_json()
+    for entry in answer["reports"]:
+        head = heads[entry.pop("file")]
+        entry.update(id=head.id, agency=head.agency, year=head.year, verdict=entry["status"])
+        entry["status"] = head.status
+    for entry in answer.get("unexpected", []):
+        entry["id"] = int(entry.pop("file"))
+    return answer
+
+
 def note_download(
     engine: Engine, principal: Principal, report: store.Report, kind: str, address: str
 ) -> None:
