@@ -112,12 +112,16 @@ def log_in(engine: Engine, settings: Settings, name: str, password: str, address
     with writing(engine) as conn:
         at = store.now()
         store.purge_expired(conn, at, at - datetime.timedelta(minutes=settings.throttle_minutes))
-        if _throttled(conn, settings, name, address):
-            store.log(conn, None, "login-throttled", f"user {name}", address, name=name)
-            raise LoginRefused(f"登录失败次数过多，请 {settings.throttle_minutes} 分钟后再试", 429)
         account = store.user_by_name(conn, name)
         hashed = account.password_hash if account else None
-        if account is None or account.disabled or not password_matches(hashed, password):
+        if _throttled(conn, settings, name, address):
+            # Still a try from this address: a guesser moving from name to name is stopped too.
+            store.record_failure(conn, f"addr:{address}")
+            store.log(conn, account, "login-throttled", f"user {name}", address, name=name)
+            failure = LoginRefused(
+                f"登录失败次数过多，请 {settings.throttle_minutes} 分钟后再试", 429
+            )
+        elif account is None or account.disabled or not password_matches(hashed, password):
             store.record_failure(conn, f"user:{name}")
             store.record_failure(conn, f"addr:{address}")
             store.log(conn, account, "login-failed", f"user {name}", address, name=name)
