@@ -17,7 +17,8 @@ def test_passwords_are_argon2_hashes(service: Service) -> None:
     service.add_user("张三", "clerk", AGENCY)
     with reading(service.app.state.engine) as conn:
         found = store.user_by_name(conn, "张三")
-    assert found is not None and found.password_hash is not None
+    assert found is not None
+    assert found.password_hash is not None
     assert found.password_hash.startswith("$argon2id$")
     assert PASSWORD not in found.password_hash
     assert auth.password_matches(found.password_hash, PASSWORD)
