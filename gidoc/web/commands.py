@@ -7,8 +7,10 @@ it runs, and without the ``web`` extra says how to install it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -46,17 +48,32 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise SystemExit(code)
 
 
+@contextlib.contextmanager
+def _database(db_url: str) -> Iterator[Any]:
+    """An engine on a database at the current schema (an empty one is migrated), closed after."""
+    engine = _engine(db_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def _engine(db_url: str) -> Any:
     """An engine on a database at the current schema (an empty one is migrated)."""
     from gidoc.web.db.engine import DatabaseError, open_engine
     from gidoc.web.db.migrate import prepare
 
+    engine = None
     try:
         engine = open_engine(db_url)
         prepare(engine)
     except DatabaseError as exc:
+        if engine is not None:
+            engine.dispose()
         _fail(str(exc), exc.exit_code)
     except Exception as exc:  # noqa: BLE001 — the driver's own errors: say which database
+        if engine is not None:
+            engine.dispose()
         _fail(
             f"无法打开数据库 {_shown(db_url)}：{type(exc).__name__}: {str(exc).splitlines()[0]}", 2
         )
@@ -137,9 +154,13 @@ def db_upgrade(db_url: str) -> None:
     from gidoc.web.db.migrate import upgrade
 
     try:
-        before, after = upgrade(open_engine(db_url))
+        engine = open_engine(db_url)
     except DatabaseError as exc:
         _fail(str(exc), exc.exit_code)
+    try:
+        before, after = upgrade(engine)
+    finally:
+        engine.dispose()
     if before == after:
         click.echo(f"数据库已是最新结构（{after}）")
     else:
@@ -155,11 +176,11 @@ def db_backup(file: Path, db_url: str) -> None:
     from gidoc.web.db.engine import DatabaseError
     from gidoc.web.db.migrate import backup
 
-    engine = _engine(db_url)
-    try:
-        written = backup(engine, file)
-    except DatabaseError as exc:
-        _fail(str(exc), exc.exit_code)
+    with _database(db_url) as engine:
+        try:
+            written = backup(engine, file)
+        except DatabaseError as exc:
+            _fail(str(exc), exc.exit_code)
     click.echo(str(written))
 
 
@@ -215,8 +236,7 @@ def users_add(
     from gidoc.web.db.engine import writing
 
     hashed = auth.hash_password(password) if password else None
-    engine = _engine(db_url)
-    with writing(engine) as conn:
+    with _database(db_url) as engine, writing(engine) as conn:
         agency_id = store.ensure_agency(conn, agency.strip()).id if agency else None
         try:
             added = store.add_user(conn, name, role, agency_id, hashed)
@@ -238,7 +258,7 @@ def users_list(db_url: str) -> None:
     from gidoc.web.db import store
     from gidoc.web.db.engine import reading
 
-    with reading(_engine(db_url)) as conn:
+    with _database(db_url) as engine, reading(engine) as conn:
         found = store.list_users(conn)
     for item in found:
         parts = [item.name, ROLE_NAMES.get(item.role, item.role)]
@@ -259,7 +279,7 @@ def users_disable(name: str, enable: bool, db_url: str) -> None:
     from gidoc.web.db import store
     from gidoc.web.db.engine import writing
 
-    with writing(_engine(db_url)) as conn:
+    with _database(db_url) as engine, writing(engine) as conn:
         found = store.user_by_name(conn, name)
         if found is None:
             _fail(f"没有账号「{name}」")
@@ -293,7 +313,7 @@ def users_reset(name: str, password_stdin: bool, want_token: bool, db_url: str) 
     from gidoc.web.db import store
     from gidoc.web.db.engine import writing
 
-    with writing(_engine(db_url)) as conn:
+    with _database(db_url) as engine, writing(engine) as conn:
         found = store.user_by_name(conn, name)
         if found is None:
             _fail(f"没有账号「{name}」")
