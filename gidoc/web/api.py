@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gidoc.checking.validate import check
 from gidoc.errors import InputError
+from gidoc.output.soffice import ConversionError
 from gidoc.sources.load import load_located
 from gidoc.sources.skeleton import to_json
 from gidoc.web import auth, filing
@@ -457,7 +458,10 @@ async def download(report_id: int, kind: str, request: Request, principal: User)
         elif kind == "html":
             content = await run_in_threadpool(documents.html, checked.report)
         else:
-            content = await run_in_threadpool(documents.pdf, checked.report, name)
+            try:
+                content = await run_in_threadpool(documents.pdf, checked.report, name)
+            except ConversionError as exc:
+                raise Refused(503, str(exc)) from None
     await run_in_threadpool(
         filing.note_download, engine, principal, opened.report, kind, auth.client_address(request)
     )
