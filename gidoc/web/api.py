@@ -1,7 +1,6 @@
 """The JSON API: login, the check, reports with their versions, the review workflow, downloads.
 
-Every route but ``/healthz``, ``/api/login`` and ``/api/check``'s neighbours
-needs an account (:func:`gidoc.web.auth.current_user`): a Bearer token, or the
+Every route but ``/healthz`` and ``/api/login`` needs an account (:func:`gidoc.web.auth.current_user`): a Bearer token, or the
 session cookie plus the CSRF token on unsafe requests.  The rules themselves
 live in :mod:`gidoc.web.filing`; the routes read the request, call it and
 answer.  Report data is read from the body with gidoc's own JSON reader
