@@ -153,7 +153,8 @@ def test_decimals_are_kept_digit_for_digit(people: People) -> None:
     raw = body(data).replace(b'"administrative_fees": 0', b'"administrative_fees": 24252.311082')
     report_id = people.clerk.post("/api/reports", content=raw).json()["id"]
     text = people.clerk.get(f"/api/reports/{report_id}").text
-    assert '"administrative_fees": 24252.311082' in text
+    assert '"administrative_fees":24252.311082' in text
+    assert "24252.311082" in people.clerk.get(f"/api/reports/{report_id}/versions/1").text
 
 
 def test_save_cannot_move_the_report_to_another_agency_or_year(people: People) -> None:

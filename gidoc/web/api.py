@@ -23,10 +23,10 @@ from gidoc.checking.validate import check
 from gidoc.errors import InputError
 from gidoc.output.soffice import ConversionError
 from gidoc.sources.load import load_located
-from gidoc.sources.skeleton import to_json
 from gidoc.web import auth, filing
 from gidoc.web.auth import Principal, current_user
 from gidoc.web.documents import KINDS, Documents
+from gidoc.web.exact_json import dumps
 from gidoc.web.filing import Refused
 from gidoc.web.settings import Settings
 from gidoc.web.uploads import UploadRefused, read_upload
@@ -42,7 +42,7 @@ class DataResponse(Response):
 
     def render(self, content: Any) -> bytes:
         """The content as UTF-8 JSON."""
-        return to_json(content).encode("utf-8")
+        return dumps(content).encode("utf-8")
 
 
 def _engine(request: Request) -> Engine:
