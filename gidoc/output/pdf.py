@@ -124,7 +124,7 @@ def _convert_warm(
     with PdfPool(
         count,
         per_document_seconds=per_document,
-        start_seconds=START_SECONDS if timeout is None else max(timeout, START_SECONDS),
+        start_seconds=START_SECONDS if timeout is None else timeout,
         wait_seconds=START_SECONDS + per_document * len(documents),
     ) as pool:
         made = pool.convert_many(

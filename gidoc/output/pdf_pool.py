@@ -69,7 +69,12 @@ class _Gone(Exception):
 
 
 class _Worker:
-    """One LibreOffice behind one bridge process, in a folder of its own."""
+    """One LibreOffice behind one bridge process, in a folder of its own.
+
+    Used by one thread at a time: the one starting it, or the request it is busy
+    with.  Only that thread closes its pipes and removes its folder (:meth:`stop`);
+    any other thread may only :meth:`kill` it, which ends the owner's wait.
+    """
 
     def __init__(self, pool: PdfPool, index: int) -> None:
         self.pool = pool
@@ -85,7 +90,11 @@ class _Worker:
 
     # -- life ---------------------------------------------------------------------
     def start(self) -> None:
-        """Start the bridge and its LibreOffice; return once it answers (raises ConversionError)."""
+        """Start the bridge and its LibreOffice; return once it answers.
+
+        Raises :class:`ConversionError` (:class:`ConversionTimeout` past the start
+        time limit).
+        """
         pool = self.pool
         self.generation += 1
         self.documents = 0
@@ -96,14 +105,14 @@ class _Worker:
         self.folder = folder
         if pool.python is None:  # one-shot mode: nothing to keep running
             return
-        pipe = f"gidoc-{os.getpid()}-{id(pool):x}-{self.index}-{self.generation}"
+        self.pipe = f"gidoc-{os.getpid()}-{id(pool):x}-{self.index}-{self.generation}"
         command = [
             *network_wall(),
             pool.python,
             str(pool.bridge),
             pool.soffice,
             (folder / "profile").as_uri(),
-            pipe,
+            self.pipe,
         ]
         with pool.lock:
             if pool.closed:
@@ -123,27 +132,31 @@ class _Worker:
                 raise ConversionError(
                     f"无法启动 LibreOffice（{command[0]}：{exc.strerror}）。{INSTALL_HINT}"
                 ) from None
-        self.pipe = pipe
         try:
             answer = self._answer(time.monotonic() + pool.start_seconds)
         except _Late:
-            self.stop()
-            raise ConversionError(
-                f"LibreOffice 在 {pool.start_seconds:.0f} 秒内没有启动，已终止"
+            raise ConversionTimeout(
+                f"LibreOffice 在 {pool.start_seconds:g} 秒内没有完成转换（尚未启动完毕），已终止；"
+                "可用 --timeout 延长时限"
             ) from None
         except _Gone:
             answer = None
         if not answer or not answer.get("ready"):
-            self.stop()
             raise ConversionError(f"LibreOffice 无法启动。{INSTALL_HINT}")
 
+    def kill(self) -> None:
+        """Kill the process group, from any thread; the owner's wait then ends."""
+        process = self.process
+        if process is not None:
+            signals.finished(process)
+
     def stop(self, graceful: bool = False) -> None:
-        """End the process group (after letting LibreOffice close, if ``graceful``) and the folder."""
+        """End the process group (after letting LibreOffice close, if ``graceful``),
+        close its pipes, remove its folder and its sockets.  Only by the owner."""
         process, self.process = self.process, None
         if process is not None:
-            if graceful and process.stdin is not None:
-                with contextlib.suppress(OSError):
-                    process.stdin.close()
+            if graceful:
+                self.ask_to_end(process)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(10)
             signals.finished(process)
@@ -155,6 +168,13 @@ class _Worker:
             remove_pipes(self.folder / "profile", self.pipe)
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
+
+    @staticmethod
+    def ask_to_end(process: subprocess.Popen[bytes] | None) -> None:
+        """End of input: the bridge closes LibreOffice and exits."""
+        if process is not None and process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
 
     def alive(self) -> bool:
         """Whether the worker can take a document (its process still runs, if it has one)."""
@@ -209,7 +229,10 @@ class _Worker:
             ready, _, _ = select.select([fd], [], [], remaining)
             if not ready:
                 continue
-            chunk = os.read(fd, 65536)
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                raise _Gone from None
             if not chunk:
                 return None
             self._buffer += chunk
@@ -262,6 +285,7 @@ class PdfPool:
         self._changed = threading.Condition(self.lock)
         self.closed = False
         self._waiting = 0
+        self._warm_once = False
         self._threads: set[threading.Thread] = set()
         self._stack = contextlib.ExitStack()
         self.fonts = self._stack.enter_context(font_config())
@@ -269,8 +293,11 @@ class PdfPool:
         self.bridge = self._stack.enter_context(importlib.resources.as_file(bridge))
         self.root = Path(tempfile.mkdtemp(prefix="gidoc-pool-"))
         self._workers = [_Worker(self, index) for index in range(self.size)]
-        for worker in self._workers:
-            self._restart(worker, stop=False)
+        with self.lock:
+            for worker in self._workers:
+                self._restart(worker, stop=False)
+        self._watcher = threading.Thread(target=self._watch, name="gidoc-pdf-watch", daemon=True)
+        self._watcher.start()
 
     @property
     def warm(self) -> bool:
@@ -338,17 +365,19 @@ class PdfPool:
         target = folder / "out" / f"{number}.pdf"
         replace = False
         try:
-            source.write_bytes(docx)
             try:
+                source.write_bytes(docx)
                 complaint = worker.convert(source, target, pdfa, self.per_document_seconds)
             except _Late:
                 replace = True
                 raise ConversionError(
-                    f"{name}：LibreOffice 在 {self.per_document_seconds:g} 秒内没有把它转换为 PDF，"
+                    f"{name}：LibreOffice 在 {self.per_document_seconds:g} 秒内没有完成转换，"
                     "已终止并重启该 LibreOffice；请检查文档是否过大、损坏"
                 ) from None
-            except _Gone:
+            except (_Gone, OSError):
                 replace = True
+                if self.closed:
+                    raise ConversionError(f"{name}：PDF 转换服务已关闭") from None
                 raise ConversionError(
                     f"{name}：LibreOffice 转换时意外退出（已重启）；"
                     "请确认文件能在 Word 或 LibreOffice 中正常打开"
@@ -366,15 +395,10 @@ class PdfPool:
             self._release(worker, replace)
 
     def _acquire(self, name: str, queued: bool) -> _Worker:
-        """A free worker, marked busy; waits (bounded) when all are busy."""
+        """A free worker, marked busy; waits (bounded in number and time) when all are busy."""
         deadline = time.monotonic() + self.wait_seconds
-        retried = False
+        retried = waiting = False
         with self._changed:
-            if queued and self._waiting >= self.queue_size + self.size:
-                raise ConversionError(
-                    f"{name}：PDF 转换繁忙（{self._waiting} 份在等待），请稍后再试"
-                )
-            self._waiting += 1
             try:
                 while True:
                     if self.closed:
@@ -392,6 +416,13 @@ class PdfPool:
                         retried = True
                         for worker in broken:
                             self._restart(worker, stop=False)
+                    if not waiting:
+                        if queued and self._waiting >= self.queue_size:
+                            raise ConversionError(
+                                f"{name}：PDF 转换繁忙（已有 {self._waiting} 份在排队），请稍后再试"
+                            )
+                        waiting = True
+                        self._waiting += 1
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         raise ConversionError(
@@ -399,20 +430,25 @@ class PdfPool:
                         )
                     self._changed.wait(remaining)
             finally:
-                self._waiting -= 1
+                if waiting:
+                    self._waiting -= 1
 
     def _release(self, worker: _Worker, replace: bool) -> None:
         with self._changed:
             worker.documents += 1
             if self.closed:
-                return
-            if replace or not worker.alive():
+                worker.state = "closed"
+            elif replace or not worker.alive():
                 self._restart(worker)
+                return
             elif worker.documents >= self.max_documents_per_process:
                 self._restart(worker, graceful=True)
+                return
             else:
                 worker.state = "idle"
                 self._changed.notify()
+                return
+        worker.stop()  # closed meanwhile: this thread owns the worker, so it ends it
 
     # -- starting and stopping ------------------------------------------------------
     def _restart(self, worker: _Worker, *, stop: bool = True, graceful: bool = False) -> None:
@@ -423,7 +459,19 @@ class PdfPool:
             try:
                 if stop:
                     worker.stop(graceful)
-                worker.start()
+                try:
+                    worker.start()
+                except ConversionError as exc:
+                    worker.stop()
+                    if self._warm_once or self.closed:
+                        raise
+                    # LibreOffice never came up under the bridge (a stand-in soffice, a
+                    # python3-uno of another version): convert the one-shot way instead.
+                    self.python = None
+                    worker.error = str(exc)
+                    worker.start()
+                else:
+                    self._warm_once = self._warm_once or self.python is not None
             except ConversionError as exc:
                 worker.stop()
                 with self._changed:
@@ -432,13 +480,12 @@ class PdfPool:
                     self._changed.notify_all()
             else:
                 with self._changed:
-                    if self.closed:
-                        worker.state = "closed"
-                    else:
+                    if not self.closed:
                         worker.state = "idle"
                         self._changed.notify_all()
-                if worker.state == "closed":
-                    worker.stop()
+                        return
+                    worker.state = "closed"
+                worker.stop()
             finally:
                 with self.lock:
                     self._threads.discard(threading.current_thread())
@@ -447,20 +494,38 @@ class PdfPool:
         self._threads.add(thread)
         thread.start()
 
+    def _watch(self) -> None:
+        """Restart idle workers whose LibreOffice died (the bridge exits with it), every second."""
+        with self._changed:
+            while not self.closed:
+                for worker in self._workers:
+                    if worker.state == "idle" and not worker.alive():
+                        self._restart(worker)
+                self._changed.wait(1.0)
+
     def close(self) -> None:
-        """Stop every LibreOffice (letting idle ones close), remove every temporary file."""
+        """Stop every LibreOffice (letting idle ones close), remove every temporary file.
+
+        Requests still converting fail with :class:`ConversionError`.
+        """
         with self._changed:
             if self.closed:
                 return
             self.closed = True
             self._changed.notify_all()
+            idle = [w for w in self._workers if w.state in ("idle", "broken")]
+            for worker in idle:
+                worker.state = "closed"
+            others = [w for w in self._workers if w not in idle]
             threads = list(self._threads)
-        for worker in self._workers:
-            # A starting worker's process is killed here too; its thread then gives up.
-            worker.stop(graceful=worker.state == "idle")
+        self._watcher.join()
+        for worker in others:  # starting or busy: their own threads end them
+            worker.kill()
+        for worker in idle:
+            _Worker.ask_to_end(worker.process)
+        for worker in idle:
+            worker.stop(graceful=True)
         for thread in threads:
             thread.join()
-        for worker in self._workers:
-            worker.stop()
         shutil.rmtree(self.root, ignore_errors=True)
         self._stack.close()

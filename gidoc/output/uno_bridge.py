@@ -13,15 +13,17 @@ answers one JSON line per request line::
     → {"ok": true}  or  {"ok": false, "error": "…", "office_alive": bool}
 
 Documents are opened hidden, read-only, with macros never run and links never
-updated.  End of input closes LibreOffice; if LibreOffice dies, the bridge exits.
+updated.  End of input closes LibreOffice; when LibreOffice dies, the bridge exits.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
+import threading
 import time
 
 import uno  # type: ignore[import-not-found]
@@ -101,6 +103,12 @@ def convert(desktop: object, request: dict[str, object]) -> None:
         document.close(True)
 
 
+def watch(office: subprocess.Popen[bytes]) -> None:
+    """Exit as soon as LibreOffice does."""
+    office.wait()
+    os._exit(1)
+
+
 def main() -> None:
     """Start LibreOffice, then serve requests from stdin until it ends."""
     soffice, profile, pipe = sys.argv[1:4]
@@ -119,6 +127,9 @@ def main() -> None:
     if desktop is None:
         say({"ready": False, "error": f"LibreOffice exited with {office.returncode}"})
         return
+    # LibreOffice dying between documents (killed, out of memory) ends the bridge at once,
+    # so gidoc sees a dead worker before it hands it the next document.
+    threading.Thread(target=watch, args=(office,), daemon=True).start()
     say({"ready": True})
     for line in sys.stdin:
         try:
