@@ -143,6 +143,18 @@ class _Worker:
             answer = None
         if not answer or not answer.get("ready"):
             raise ConversionError(f"LibreOffice 无法启动。{INSTALL_HINT}")
+        if pool.warm_up is not None:
+            # A first document loads Word import, fonts and PDF export (about a second);
+            # paid here, not by the first request.
+            source, target = folder / "in" / "warm-up.docx", folder / "out" / "warm-up.pdf"
+            shutil.copyfile(pool.warm_up, source)
+            try:
+                self.convert(source, target, False, pool.start_seconds)
+            except (_Late, _Gone):
+                raise ConversionError(f"LibreOffice 无法启动。{INSTALL_HINT}") from None
+            finally:
+                source.unlink()
+                target.unlink(missing_ok=True)
 
     def kill(self) -> None:
         """Kill the process group, from any thread; the owner's wait then ends."""
@@ -254,7 +266,9 @@ class PdfPool:
     ``queue_size`` requests (default 8 per worker) wait; more are refused with
     :class:`ConversionError`, as is a request that waits over ``wait_seconds``.
     Each document gets ``per_document_seconds``; each start ``start_seconds``.
-    Use as a context manager, or call :meth:`close`.
+    ``warm_up`` has each worker convert gidoc's own template once as it starts, so
+    that even the first request is fast (a batch, which pays every start anyway,
+    need not).  Use as a context manager, or call :meth:`close`.
     """
 
     def __init__(
@@ -266,6 +280,7 @@ class PdfPool:
         start_seconds: float = START_SECONDS,
         queue_size: int | None = None,
         wait_seconds: float | None = None,
+        warm_up: bool = True,
     ) -> None:
         cores = os.cpu_count() or 1
         self.size = max(1, min(workers or cores, cores))
@@ -291,6 +306,10 @@ class PdfPool:
         self.fonts = self._stack.enter_context(font_config())
         bridge = importlib.resources.files("gidoc.output") / "uno_bridge.py"
         self.bridge = self._stack.enter_context(importlib.resources.as_file(bridge))
+        template = importlib.resources.files("gidoc.templates") / "report.docx"
+        self.warm_up = (
+            self._stack.enter_context(importlib.resources.as_file(template)) if warm_up else None
+        )
         self.root = Path(tempfile.mkdtemp(prefix="gidoc-pool-"))
         self._workers = [_Worker(self, index) for index in range(self.size)]
         with self.lock:
@@ -446,7 +465,7 @@ class PdfPool:
                 return
             else:
                 worker.state = "idle"
-                self._changed.notify()
+                self._changed.notify_all()  # the watcher waits on it too
                 return
         worker.stop()  # closed meanwhile: this thread owns the worker, so it ends it
 
