@@ -45,9 +45,12 @@ from gidoc.output.soffice import (
     environment,
     find_soffice,
     font_config,
+    forget_seed,
     is_pdf,
+    keep_seed,
     network_wall,
     remove_pipes,
+    seed_profile,
     uno_python,
 )
 
@@ -105,13 +108,51 @@ class _Worker:
         self.folder = folder
         if pool.python is None:  # one-shot mode: nothing to keep running
             return
-        self.pipe = f"gidoc-{os.getpid()}-{id(pool):x}-{self.index}-{self.generation}"
+        deadline = time.monotonic() + pool.start_seconds
+        profile = folder / "profile"
+        seeded = seed_profile(pool.soffice, profile)
+        try:
+            self._launch(profile, deadline)
+        except ConversionTimeout:
+            raise
+        except ConversionError:
+            if not seeded or pool.closed:
+                raise
+            # Perhaps a seed LibreOffice cannot use after all: drop it, start from nothing.
+            forget_seed(pool.soffice)
+            self._end_process()
+            shutil.rmtree(profile, ignore_errors=True)
+            seeded = False
+            self._launch(profile, deadline)
+        if not seeded:
+            keep_seed(pool.soffice, profile)
+        if pool.warm_up is not None:
+            # A first document loads Word import, fonts and PDF export (about a second);
+            # paid here, not by the first request.
+            source, target = folder / "in" / "warm-up.docx", folder / "out" / "warm-up.pdf"
+            shutil.copyfile(pool.warm_up, source)
+            try:
+                self.convert(source, target, False, pool.start_seconds)
+            except (_Late, _Gone):
+                raise ConversionError(f"LibreOffice 无法启动。{INSTALL_HINT}") from None
+            finally:
+                source.unlink()
+                target.unlink(missing_ok=True)
+
+    def _launch(self, profile: Path, deadline: float) -> None:
+        """Start the bridge on ``profile``; return once LibreOffice answers, by ``deadline``."""
+        pool = self.pool
+        folder = profile.parent
+        self.pipe = (
+            f"gidoc-{os.getpid()}-{id(pool):x}-{self.index}-{self.generation}-{next(_names)}"
+        )
+        self._buffer = b""
         command = [
             *network_wall(),
-            pool.python,
+            str(pool.python),
             str(pool.bridge),
             pool.soffice,
-            (folder / "profile").as_uri(),
+            profile.as_uri(),
             self.pipe,
         ]
         with pool.lock:
@@ -133,7 +174,7 @@ class _Worker:
                     f"无法启动 LibreOffice（{command[0]}：{exc.strerror}）。{INSTALL_HINT}"
                 ) from None
         try:
-            answer = self._answer(time.monotonic() + pool.start_seconds)
+            answer = self._answer(deadline)
         except _Late:
             raise ConversionTimeout(
                 f"LibreOffice 在 {pool.start_seconds:g} 秒内没有完成转换（尚未启动完毕），已终止；"
@@ -143,18 +184,6 @@ class _Worker:
             answer = None
         if not answer or not answer.get("ready"):
             raise ConversionError(f"LibreOffice 无法启动。{INSTALL_HINT}")
-        if pool.warm_up is not None:
-            # A first document loads Word import, fonts and PDF export (about a second);
-            # paid here, not by the first request.
-            source, target = folder / "in" / "warm-up.docx", folder / "out" / "warm-up.pdf"
-            shutil.copyfile(pool.warm_up, source)
-            try:
-                self.convert(source, target, False, pool.start_seconds)
-            except (_Late, _Gone):
-                raise ConversionError(f"LibreOffice 无法启动。{INSTALL_HINT}") from None
-            finally:
-                source.unlink()
-                target.unlink(missing_ok=True)
 
     def kill(self) -> None:
         """Kill the process group, from any thread; the owner's wait then ends."""
@@ -165,21 +194,27 @@ class _Worker:
     def stop(self, graceful: bool = False) -> None:
         """End the process group (after letting LibreOffice close, if ``graceful``),
         close its pipes, remove its folder and its sockets.  Only by the owner."""
-        process, self.process = self.process, None
-        if process is not None:
-            if graceful:
-                self.ask_to_end(process)
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    process.wait(10)
-            signals.finished(process)
-            for stream in (process.stdin, process.stdout):
-                if stream is not None:
-                    with contextlib.suppress(OSError):
-                        stream.close()
+        self._end_process(graceful)
         if self.folder is not None:
             remove_pipes(self.folder / "profile", self.pipe)
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
+
+    def _end_process(self, graceful: bool = False) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if graceful:
+            self.ask_to_end(process)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(10)
+        signals.finished(process)
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        if self.folder is not None:
+            remove_pipes(self.folder / "profile", self.pipe)
 
     @staticmethod
     def ask_to_end(process: subprocess.Popen[bytes] | None) -> None:
@@ -361,6 +396,8 @@ class PdfPool:
 
         def one(item: tuple[bytes, str]) -> bytes | ConversionError:
             nonlocal done
+            if signals.stopping():  # a signal ends the batch: start no more documents
+                return ConversionError(f"{item[1]}：已中止")
             try:
                 result: bytes | ConversionError = self._convert(*item, pdfa, queued=False)
             except ConversionError as exc:
