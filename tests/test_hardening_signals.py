@@ -209,3 +209,31 @@ def test_a_signal_to_a_process_with_a_warm_pool_leaves_no_libreoffice(
     assert not _soffice_running(temp)
     assert _debris(temp) == []
     assert _pool_pipes(child.pid) == []
+
+
+@needs_uno
+def test_a_process_killed_outright_takes_its_warm_libreoffice_with_it(
+    sample_json: Path, temp: Path, tmp_path: Path
+) -> None:
+    """kill -9 runs no clean-up in gidoc: each worker notices its parent gone and ends itself."""
+    from gidoc import ReportTemplate, build_context, load, validate
+
+    docx = tmp_path / "report.docx"
+    docx.write_bytes(ReportTemplate().render(build_context(validate(load(sample_json)))))
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVICE, str(docx)],
+        cwd=tmp_path,
+        env=dict(os.environ, TMPDIR=str(temp)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "converted %PDF-"
+    assert _soffice_running(temp)
+    child.kill()
+    child.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while _soffice_running(temp) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _soffice_running(temp)

@@ -93,7 +93,7 @@ def _bridge_pid(pool: PdfPool) -> int:
 
 @pytest.fixture
 def pool() -> Iterator[PdfPool]:
-    with PdfPool(1, per_document_seconds=60) as made:
+    with PdfPool(1, per_document_seconds=60, warm_up=False) as made:
         yield made
     _assert_gone(made)
 
@@ -164,7 +164,7 @@ def test_a_document_that_is_not_one_is_refused_by_name(pool: PdfPool, tmp_path: 
 def test_a_conversion_over_its_time_limit_names_the_document_and_restarts_the_worker(
     tmp_path: Path,
 ) -> None:
-    with PdfPool(1, per_document_seconds=0.01) as pool:
+    with PdfPool(1, per_document_seconds=0.01, warm_up=False) as pool:
         before = _bridge_pid(pool)
         with pytest.raises(ConversionError, match=r"超时局\.docx.*0\.01 秒内"):
             pool.convert(_docx("超时局"), "超时局.docx")
@@ -224,7 +224,7 @@ def test_a_worker_killed_while_idle_is_replaced_before_the_next_document(
 
 @needs_uno
 def test_a_worker_is_recycled_after_its_share_of_documents(tmp_path: Path) -> None:
-    with PdfPool(1, max_documents_per_process=2) as pool:
+    with PdfPool(1, max_documents_per_process=2, warm_up=False) as pool:
         first = _bridge_pid(pool)
         pool.convert(_docx("甲局"), "a.docx")
         assert _bridge_pid(pool) == first

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -103,14 +104,26 @@ def convert(desktop: object, request: dict[str, object]) -> None:
         document.close(True)
 
 
-def watch(office: subprocess.Popen[bytes]) -> None:
-    """Exit as soon as LibreOffice does."""
-    office.wait()
-    os._exit(1)
+def end_group() -> None:
+    """Kill this worker's whole process group (LibreOffice, oosplash, this bridge)."""
+    os.killpg(os.getpgid(0), signal.SIGKILL)
+
+
+def watch(office: subprocess.Popen[bytes], parent: int) -> None:
+    """Exit as soon as LibreOffice does; end everything if gidoc itself is gone."""
+    while True:
+        try:
+            office.wait(1)
+        except subprocess.TimeoutExpired:
+            if os.getppid() != parent:  # gidoc was killed: no LibreOffice may stay behind
+                end_group()
+            continue
+        os._exit(1)
 
 
 def main() -> None:
-    """Start LibreOffice, then serve requests from stdin until it ends."""
+    """Start LibreOffice, then serve requests from stdin until it ends; leave nothing running."""
+    parent = os.getppid()
     soffice, profile, pipe = sys.argv[1:4]
     office = subprocess.Popen(
         [
@@ -123,13 +136,25 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    try:
+        serve(office, pipe, parent)
+    finally:
+        # However the bridge ends (end of input, gidoc gone, an error writing an answer),
+        # it takes its LibreOffice with it.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            office.wait(10)
+        end_group()
+
+
+def serve(office: subprocess.Popen[bytes], pipe: str, parent: int) -> None:
+    """Answer requests until end of input, then ask LibreOffice to close."""
     desktop = connect(office, pipe)
     if desktop is None:
         say({"ready": False, "error": f"LibreOffice exited with {office.returncode}"})
         return
     # LibreOffice dying between documents (killed, out of memory) ends the bridge at once,
     # so gidoc sees a dead worker before it hands it the next document.
-    threading.Thread(target=watch, args=(office,), daemon=True).start()
+    threading.Thread(target=watch, args=(office, parent), daemon=True).start()
     say({"ready": True})
     for line in sys.stdin:
         try:
@@ -143,10 +168,6 @@ def main() -> None:
             say({"ok": True})
     with contextlib.suppress(Exception):  # already gone: nothing to close
         desktop.terminate()  # type: ignore[attr-defined]
-    try:
-        office.wait(10)
-    except subprocess.TimeoutExpired:
-        office.kill()
 
 
 if __name__ == "__main__":
