@@ -71,6 +71,10 @@ class _Gone(Exception):
     """The worker's process ended (crashed, killed) or spoke nonsense."""
 
 
+class _Untouched(_Gone):
+    """The worker's process had ended before it began on the document."""
+
+
 class _Worker:
     """One LibreOffice behind one bridge process, in a folder of its own.
 
@@ -260,7 +264,7 @@ class _Worker:
         if answer.get("ok"):
             return ""
         if not answer.get("office_alive", True):
-            raise _Gone
+            raise _Untouched if answer.get("untouched") else _Gone
         return str(answer.get("error") or "no PDF")
 
     def _answer(self, deadline: float) -> dict[str, Any] | None:
@@ -412,6 +416,19 @@ class PdfPool:
             return list(run.map(one, documents))
 
     def _convert(self, docx: bytes, name: str, pdfa: bool, *, queued: bool) -> bytes:
+        try:
+            return self._convert_once(docx, name, pdfa, queued)
+        except _Untouched:
+            # The worker's LibreOffice had died before it saw this document (the
+            # watchdog had not yet noticed): the document is not to blame, try once more.
+            try:
+                return self._convert_once(docx, name, pdfa, queued)
+            except _Untouched:
+                raise ConversionError(
+                    f"{name}：LibreOffice 意外退出（已重启），请稍后再试"
+                ) from None
+
+    def _convert_once(self, docx: bytes, name: str, pdfa: bool, queued: bool) -> bytes:
         worker = self._acquire(name, queued)
         suffix = Path(name).suffix.lower()
         number = next(_names)
@@ -430,6 +447,9 @@ class PdfPool:
                     f"{name}：LibreOffice 在 {self.per_document_seconds:g} 秒内没有完成转换，"
                     "已终止并重启该 LibreOffice；请检查文档是否过大、损坏"
                 ) from None
+            except _Untouched:
+                replace = True
+                raise
             except (_Gone, OSError):
                 replace = True
                 if self.closed:

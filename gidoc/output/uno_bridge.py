@@ -12,6 +12,8 @@ answers one JSON line per request line::
     {"source": "/abs/in.docx", "target": "/abs/out.pdf", "pdfa": false}
     → {"ok": true}  or  {"ok": false, "error": "…", "office_alive": bool}
 
+(``"untouched": true`` when LibreOffice was found dead before the document was opened.)
+
 Documents are opened hidden, read-only, with macros never run and links never
 updated.  End of input closes LibreOffice; when LibreOffice dies, the bridge exits.
 """
@@ -104,6 +106,17 @@ def convert(desktop: object, request: dict[str, object]) -> None:
         document.close(True)
 
 
+def responsive(office: subprocess.Popen[bytes], desktop: object) -> bool:
+    """Whether LibreOffice still runs and answers over its pipe."""
+    if office.poll() is not None:
+        return False
+    try:
+        desktop.getFrames()  # type: ignore[attr-defined]
+    except Exception:  # DisposedException: the pipe's other end is gone
+        return False
+    return True
+
+
 def end_group() -> None:
     """Kill this worker's whole process group (LibreOffice, oosplash, this bridge)."""
     os.killpg(os.getpgid(0), signal.SIGKILL)
@@ -157,6 +170,18 @@ def serve(office: subprocess.Popen[bytes], pipe: str, parent: int) -> None:
     threading.Thread(target=watch, args=(office, parent), daemon=True).start()
     say({"ready": True})
     for line in sys.stdin:
+        if not responsive(office, desktop):
+            # Died since the last document: say so before touching this one, so that
+            # gidoc hands it to a fresh LibreOffice instead of blaming the document.
+            say(
+                {
+                    "ok": False,
+                    "error": "LibreOffice is gone",
+                    "office_alive": False,
+                    "untouched": True,
+                }
+            )
+            return
         try:
             convert(desktop, json.loads(line))
         except Exception as exc:  # any UNO failure is an answer, not the end
