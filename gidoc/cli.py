@@ -59,7 +59,7 @@ _pdfa_option = click.option(
 _timeout_option = click.option(
     "--timeout",
     type=click.FloatRange(min=1),
-    help="LibreOffice 转换的时限（秒）；默认 60 秒加每个文件 30 秒。",
+    help="LibreOffice 启动和转换每个文件各自的时限（秒）；默认启动 60 秒、每个文件 30 秒。",
 )
 
 

@@ -124,8 +124,9 @@ def _convert_warm(
     with PdfPool(
         count,
         per_document_seconds=per_document,
-        start_seconds=START_SECONDS if timeout is None else max(timeout, START_SECONDS),
+        start_seconds=START_SECONDS if timeout is None else timeout,
         wait_seconds=START_SECONDS + per_document * len(documents),
+        warm_up=False,  # every start is paid inside the batch: no document to spare
     ) as pool:
         made = pool.convert_many(
             [(document.read_bytes(), str(document)) for document in documents],

@@ -45,9 +45,12 @@ from gidoc.output.soffice import (
     environment,
     find_soffice,
     font_config,
+    forget_seed,
     is_pdf,
+    keep_seed,
     network_wall,
     remove_pipes,
+    seed_profile,
     uno_python,
 )
 
@@ -68,8 +71,17 @@ class _Gone(Exception):
     """The worker's process ended (crashed, killed) or spoke nonsense."""
 
 
+class _Untouched(_Gone):
+    """The worker's process had ended before it began on the document."""
+
+
 class _Worker:
-    """One LibreOffice behind one bridge process, in a folder of its own."""
+    """One LibreOffice behind one bridge process, in a folder of its own.
+
+    Used by one thread at a time: the one starting it, or the request it is busy
+    with.  Only that thread closes its pipes and removes its folder (:meth:`stop`);
+    any other thread may only :meth:`kill` it, which ends the owner's wait.
+    """
 
     def __init__(self, pool: PdfPool, index: int) -> None:
         self.pool = pool
@@ -85,7 +97,11 @@ class _Worker:
 
     # -- life ---------------------------------------------------------------------
     def start(self) -> None:
-        """Start the bridge and its LibreOffice; return once it answers (raises ConversionError)."""
+        """Start the bridge and its LibreOffice; return once it answers.
+
+        Raises :class:`ConversionError` (:class:`ConversionTimeout` past the start
+        time limit).
+        """
         pool = self.pool
         self.generation += 1
         self.documents = 0
@@ -96,14 +112,52 @@ class _Worker:
         self.folder = folder
         if pool.python is None:  # one-shot mode: nothing to keep running
             return
-        pipe = f"gidoc-{os.getpid()}-{id(pool):x}-{self.index}-{self.generation}"
+        deadline = time.monotonic() + pool.start_seconds
+        profile = folder / "profile"
+        seeded = seed_profile(pool.soffice, profile)
+        try:
+            self._launch(profile, deadline)
+        except ConversionTimeout:
+            raise
+        except ConversionError:
+            if not seeded or pool.closed:
+                raise
+            # Perhaps a seed LibreOffice cannot use after all: drop it, start from nothing.
+            forget_seed(pool.soffice)
+            self._end_process()
+            shutil.rmtree(profile, ignore_errors=True)
+            seeded = False
+            self._launch(profile, deadline)
+        if not seeded:
+            keep_seed(pool.soffice, profile)
+        if pool.warm_up is not None:
+            # A first document loads Word import, fonts and PDF export (about a second);
+            # paid here, not by the first request.
+            source, target = folder / "in" / "warm-up.docx", folder / "out" / "warm-up.pdf"
+            shutil.copyfile(pool.warm_up, source)
+            try:
+                self.convert(source, target, False, pool.start_seconds)
+            except (_Late, _Gone):
+                raise ConversionError(f"LibreOffice 无法启动。{INSTALL_HINT}") from None
+            finally:
+                source.unlink()
+                target.unlink(missing_ok=True)
+
+    def _launch(self, profile: Path, deadline: float) -> None:
+        """Start the bridge on ``profile``; return once LibreOffice answers, by ``deadline``."""
+        pool = self.pool
+        folder = profile.parent
+        self.pipe = (
+            f"gidoc-{os.getpid()}-{id(pool):x}-{self.index}-{self.generation}-{next(_names)}"
+        )
+        self._buffer = b""
         command = [
             *network_wall(),
-            pool.python,
+            str(pool.python),
             str(pool.bridge),
             pool.soffice,
-            (folder / "profile").as_uri(),
-            pipe,
+            profile.as_uri(),
+            self.pipe,
         ]
         with pool.lock:
             if pool.closed:
@@ -123,38 +177,55 @@ class _Worker:
                 raise ConversionError(
                     f"无法启动 LibreOffice（{command[0]}：{exc.strerror}）。{INSTALL_HINT}"
                 ) from None
-        self.pipe = pipe
         try:
-            answer = self._answer(time.monotonic() + pool.start_seconds)
+            answer = self._answer(deadline)
         except _Late:
-            self.stop()
-            raise ConversionError(
-                f"LibreOffice 在 {pool.start_seconds:.0f} 秒内没有启动，已终止"
+            raise ConversionTimeout(
+                f"LibreOffice 在 {pool.start_seconds:g} 秒内没有完成转换（尚未启动完毕），已终止；"
+                "可用 --timeout 延长时限"
             ) from None
         except _Gone:
             answer = None
         if not answer or not answer.get("ready"):
-            self.stop()
             raise ConversionError(f"LibreOffice 无法启动。{INSTALL_HINT}")
 
-    def stop(self, graceful: bool = False) -> None:
-        """End the process group (after letting LibreOffice close, if ``graceful``) and the folder."""
-        process, self.process = self.process, None
+    def kill(self) -> None:
+        """Kill the process group, from any thread; the owner's wait then ends."""
+        process = self.process
         if process is not None:
-            if graceful and process.stdin is not None:
-                with contextlib.suppress(OSError):
-                    process.stdin.close()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    process.wait(10)
             signals.finished(process)
-            for stream in (process.stdin, process.stdout):
-                if stream is not None:
-                    with contextlib.suppress(OSError):
-                        stream.close()
+
+    def stop(self, graceful: bool = False) -> None:
+        """End the process group (after letting LibreOffice close, if ``graceful``),
+        close its pipes, remove its folder and its sockets.  Only by the owner."""
+        self._end_process(graceful)
         if self.folder is not None:
             remove_pipes(self.folder / "profile", self.pipe)
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
+
+    def _end_process(self, graceful: bool = False) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if graceful:
+            self.ask_to_end(process)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(10)
+        signals.finished(process)
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        if self.folder is not None:
+            remove_pipes(self.folder / "profile", self.pipe)
+
+    @staticmethod
+    def ask_to_end(process: subprocess.Popen[bytes] | None) -> None:
+        """End of input: the bridge closes LibreOffice and exits."""
+        if process is not None and process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
 
     def alive(self) -> bool:
         """Whether the worker can take a document (its process still runs, if it has one)."""
@@ -193,7 +264,7 @@ class _Worker:
         if answer.get("ok"):
             return ""
         if not answer.get("office_alive", True):
-            raise _Gone
+            raise _Untouched if answer.get("untouched") else _Gone
         return str(answer.get("error") or "no PDF")
 
     def _answer(self, deadline: float) -> dict[str, Any] | None:
@@ -209,7 +280,10 @@ class _Worker:
             ready, _, _ = select.select([fd], [], [], remaining)
             if not ready:
                 continue
-            chunk = os.read(fd, 65536)
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                raise _Gone from None
             if not chunk:
                 return None
             self._buffer += chunk
@@ -231,7 +305,9 @@ class PdfPool:
     ``queue_size`` requests (default 8 per worker) wait; more are refused with
     :class:`ConversionError`, as is a request that waits over ``wait_seconds``.
     Each document gets ``per_document_seconds``; each start ``start_seconds``.
-    Use as a context manager, or call :meth:`close`.
+    ``warm_up`` has each worker convert gidoc's own template once as it starts, so
+    that even the first request is fast (a batch, which pays every start anyway,
+    need not).  Use as a context manager, or call :meth:`close`.
     """
 
     def __init__(
@@ -243,6 +319,7 @@ class PdfPool:
         start_seconds: float = START_SECONDS,
         queue_size: int | None = None,
         wait_seconds: float | None = None,
+        warm_up: bool = True,
     ) -> None:
         cores = os.cpu_count() or 1
         self.size = max(1, min(workers or cores, cores))
@@ -262,15 +339,23 @@ class PdfPool:
         self._changed = threading.Condition(self.lock)
         self.closed = False
         self._waiting = 0
+        self._warm_once = False
         self._threads: set[threading.Thread] = set()
         self._stack = contextlib.ExitStack()
         self.fonts = self._stack.enter_context(font_config())
         bridge = importlib.resources.files("gidoc.output") / "uno_bridge.py"
         self.bridge = self._stack.enter_context(importlib.resources.as_file(bridge))
+        template = importlib.resources.files("gidoc.templates") / "report.docx"
+        self.warm_up = (
+            self._stack.enter_context(importlib.resources.as_file(template)) if warm_up else None
+        )
         self.root = Path(tempfile.mkdtemp(prefix="gidoc-pool-"))
         self._workers = [_Worker(self, index) for index in range(self.size)]
-        for worker in self._workers:
-            self._restart(worker, stop=False)
+        with self.lock:
+            for worker in self._workers:
+                self._restart(worker, stop=False)
+        self._watcher = threading.Thread(target=self._watch, name="gidoc-pdf-watch", daemon=True)
+        self._watcher.start()
 
     @property
     def warm(self) -> bool:
@@ -315,6 +400,8 @@ class PdfPool:
 
         def one(item: tuple[bytes, str]) -> bytes | ConversionError:
             nonlocal done
+            if signals.stopping():  # a signal ends the batch: start no more documents
+                return ConversionError(f"{item[1]}：已中止")
             try:
                 result: bytes | ConversionError = self._convert(*item, pdfa, queued=False)
             except ConversionError as exc:
@@ -329,6 +416,19 @@ class PdfPool:
             return list(run.map(one, documents))
 
     def _convert(self, docx: bytes, name: str, pdfa: bool, *, queued: bool) -> bytes:
+        try:
+            return self._convert_once(docx, name, pdfa, queued)
+        except _Untouched:
+            # The worker's LibreOffice had died before it saw this document (the
+            # watchdog had not yet noticed): the document is not to blame, try once more.
+            try:
+                return self._convert_once(docx, name, pdfa, queued)
+            except _Untouched:
+                raise ConversionError(
+                    f"{name}：LibreOffice 意外退出（已重启），请稍后再试"
+                ) from None
+
+    def _convert_once(self, docx: bytes, name: str, pdfa: bool, queued: bool) -> bytes:
         worker = self._acquire(name, queued)
         suffix = Path(name).suffix.lower()
         number = next(_names)
@@ -338,17 +438,22 @@ class PdfPool:
         target = folder / "out" / f"{number}.pdf"
         replace = False
         try:
-            source.write_bytes(docx)
             try:
+                source.write_bytes(docx)
                 complaint = worker.convert(source, target, pdfa, self.per_document_seconds)
             except _Late:
                 replace = True
                 raise ConversionError(
-                    f"{name}：LibreOffice 在 {self.per_document_seconds:g} 秒内没有把它转换为 PDF，"
+                    f"{name}：LibreOffice 在 {self.per_document_seconds:g} 秒内没有完成转换，"
                     "已终止并重启该 LibreOffice；请检查文档是否过大、损坏"
                 ) from None
-            except _Gone:
+            except _Untouched:
                 replace = True
+                raise
+            except (_Gone, OSError):
+                replace = True
+                if self.closed:
+                    raise ConversionError(f"{name}：PDF 转换服务已关闭") from None
                 raise ConversionError(
                     f"{name}：LibreOffice 转换时意外退出（已重启）；"
                     "请确认文件能在 Word 或 LibreOffice 中正常打开"
@@ -366,15 +471,10 @@ class PdfPool:
             self._release(worker, replace)
 
     def _acquire(self, name: str, queued: bool) -> _Worker:
-        """A free worker, marked busy; waits (bounded) when all are busy."""
+        """A free worker, marked busy; waits (bounded in number and time) when all are busy."""
         deadline = time.monotonic() + self.wait_seconds
-        retried = False
+        retried = waiting = False
         with self._changed:
-            if queued and self._waiting >= self.queue_size + self.size:
-                raise ConversionError(
-                    f"{name}：PDF 转换繁忙（{self._waiting} 份在等待），请稍后再试"
-                )
-            self._waiting += 1
             try:
                 while True:
                     if self.closed:
@@ -392,6 +492,13 @@ class PdfPool:
                         retried = True
                         for worker in broken:
                             self._restart(worker, stop=False)
+                    if not waiting:
+                        if queued and self._waiting >= self.queue_size:
+                            raise ConversionError(
+                                f"{name}：PDF 转换繁忙（已有 {self._waiting} 份在排队），请稍后再试"
+                            )
+                        waiting = True
+                        self._waiting += 1
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         raise ConversionError(
@@ -399,20 +506,25 @@ class PdfPool:
                         )
                     self._changed.wait(remaining)
             finally:
-                self._waiting -= 1
+                if waiting:
+                    self._waiting -= 1
 
     def _release(self, worker: _Worker, replace: bool) -> None:
         with self._changed:
             worker.documents += 1
             if self.closed:
-                return
-            if replace or not worker.alive():
+                worker.state = "closed"
+            elif replace or not worker.alive():
                 self._restart(worker)
+                return
             elif worker.documents >= self.max_documents_per_process:
                 self._restart(worker, graceful=True)
+                return
             else:
                 worker.state = "idle"
-                self._changed.notify()
+                self._changed.notify_all()  # the watcher waits on it too
+                return
+        worker.stop()  # closed meanwhile: this thread owns the worker, so it ends it
 
     # -- starting and stopping ------------------------------------------------------
     def _restart(self, worker: _Worker, *, stop: bool = True, graceful: bool = False) -> None:
@@ -423,7 +535,19 @@ class PdfPool:
             try:
                 if stop:
                     worker.stop(graceful)
-                worker.start()
+                try:
+                    worker.start()
+                except ConversionError as exc:
+                    worker.stop()
+                    if self._warm_once or self.closed:
+                        raise
+                    # LibreOffice never came up under the bridge (a stand-in soffice, a
+                    # python3-uno of another version): convert the one-shot way instead.
+                    self.python = None
+                    worker.error = str(exc)
+                    worker.start()
+                else:
+                    self._warm_once = self._warm_once or self.python is not None
             except ConversionError as exc:
                 worker.stop()
                 with self._changed:
@@ -432,13 +556,12 @@ class PdfPool:
                     self._changed.notify_all()
             else:
                 with self._changed:
-                    if self.closed:
-                        worker.state = "closed"
-                    else:
+                    if not self.closed:
                         worker.state = "idle"
                         self._changed.notify_all()
-                if worker.state == "closed":
-                    worker.stop()
+                        return
+                    worker.state = "closed"
+                worker.stop()
             finally:
                 with self.lock:
                     self._threads.discard(threading.current_thread())
@@ -447,20 +570,38 @@ class PdfPool:
         self._threads.add(thread)
         thread.start()
 
+    def _watch(self) -> None:
+        """Restart idle workers whose LibreOffice died (the bridge exits with it), every second."""
+        with self._changed:
+            while not self.closed:
+                for worker in self._workers:
+                    if worker.state == "idle" and not worker.alive():
+                        self._restart(worker)
+                self._changed.wait(1.0)
+
     def close(self) -> None:
-        """Stop every LibreOffice (letting idle ones close), remove every temporary file."""
+        """Stop every LibreOffice (letting idle ones close), remove every temporary file.
+
+        Requests still converting fail with :class:`ConversionError`.
+        """
         with self._changed:
             if self.closed:
                 return
             self.closed = True
             self._changed.notify_all()
+            idle = [w for w in self._workers if w.state in ("idle", "broken")]
+            for worker in idle:
+                worker.state = "closed"
+            others = [w for w in self._workers if w not in idle]
             threads = list(self._threads)
-        for worker in self._workers:
-            # A starting worker's process is killed here too; its thread then gives up.
-            worker.stop(graceful=worker.state == "idle")
+        self._watcher.join()
+        for worker in others:  # starting or busy: their own threads end them
+            worker.kill()
+        for worker in idle:
+            _Worker.ask_to_end(worker.process)
+        for worker in idle:
+            worker.stop(graceful=True)
         for thread in threads:
             thread.join()
-        for worker in self._workers:
-            worker.stop()
         shutil.rmtree(self.root, ignore_errors=True)
         self._stack.close()

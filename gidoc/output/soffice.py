@@ -184,6 +184,70 @@ def remove_pipes(profile: Path, *names: str) -> None:
                 Path(folder, f"OSL_PIPE_{os.getuid()}_{name}").unlink()
 
 
+# -- a seed for new profiles -------------------------------------------------------------
+#: Environment variable: "0" keeps no profile seed (every LibreOffice starts from nothing).
+PROFILE_SEED_ENV = "GIDOC_PROFILE_SEED"
+
+
+def profile_seed(soffice: str) -> Path:
+    """Where a just-created LibreOffice profile is kept to start later profiles from.
+
+    A new profile costs its first start about a second (LibreOffice sets it up,
+    tests its graphics and restarts itself); a copy of one made by the same
+    LibreOffice, taken before it opened any document, starts like a used one.
+    Keyed by the program's path and modification time, so an upgrade makes a new one.
+    """
+    program = Path(soffice).resolve()
+    stamps = [str(program)]
+    for part in (program, program.with_name("soffice.bin")):
+        with contextlib.suppress(OSError):
+            stamps.append(str(part.stat().st_mtime_ns))
+    key = hashlib.sha256("\0".join(stamps).encode()).hexdigest()[:16]
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "gidoc" / f"libreoffice-profile-{key}"
+
+
+def seed_profile(soffice: str, profile: Path) -> bool:
+    """Fill the new ``profile`` from the seed, if there is one; whether it was."""
+    if os.environ.get(PROFILE_SEED_ENV, "1") == "0":
+        return False
+    seed = profile_seed(soffice)
+    if not (seed / "user" / "registrymodifications.xcu").is_file():
+        return False
+    try:
+        shutil.copytree(seed, profile, symlinks=True)
+    except OSError:
+        shutil.rmtree(profile, ignore_errors=True)
+        return False
+    return True
+
+
+def keep_seed(soffice: str, profile: Path) -> None:
+    """Keep a copy of ``profile`` (just started, no document opened yet) as the seed."""
+    if os.environ.get(PROFILE_SEED_ENV, "1") == "0":
+        return
+    seed = profile_seed(soffice)
+    if seed.exists():
+        return
+    try:
+        seed.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=".seed-", dir=seed.parent))
+    except OSError:
+        return  # no writable cache folder: every start stays a first start
+    try:
+        shutil.copytree(profile, partial / "profile", symlinks=True)
+        (partial / "profile").rename(seed)  # atomic: two gidoc at once keep one seed
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def forget_seed(soffice: str) -> None:
+    """Remove the seed (a LibreOffice started from it failed)."""
+    shutil.rmtree(profile_seed(soffice), ignore_errors=True)
+
+
 # -- one LibreOffice per batch share (the way without the uno module) -------------------
 def convert_share(
     soffice: str,
@@ -207,6 +271,7 @@ def convert_share(
         temp = work / "tmp"
         temp.mkdir()
         profile = work / "profile"
+        seed_profile(soffice, profile)
         command = [
             *network_wall(),
             soffice,

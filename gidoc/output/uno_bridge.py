@@ -12,16 +12,21 @@ answers one JSON line per request line::
     {"source": "/abs/in.docx", "target": "/abs/out.pdf", "pdfa": false}
     → {"ok": true}  or  {"ok": false, "error": "…", "office_alive": bool}
 
+(``"untouched": true`` when LibreOffice was found dead before the document was opened.)
+
 Documents are opened hidden, read-only, with macros never run and links never
-updated.  End of input closes LibreOffice; if LibreOffice dies, the bridge exits.
+updated.  End of input closes LibreOffice; when LibreOffice dies, the bridge exits.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 import uno  # type: ignore[import-not-found]
@@ -101,8 +106,37 @@ def convert(desktop: object, request: dict[str, object]) -> None:
         document.close(True)
 
 
+def responsive(office: subprocess.Popen[bytes], desktop: object) -> bool:
+    """Whether LibreOffice still runs and answers over its pipe."""
+    if office.poll() is not None:
+        return False
+    try:
+        desktop.getFrames()  # type: ignore[attr-defined]
+    except Exception:  # DisposedException: the pipe's other end is gone
+        return False
+    return True
+
+
+def end_group() -> None:
+    """Kill this worker's whole process group (LibreOffice, oosplash, this bridge)."""
+    os.killpg(os.getpgid(0), signal.SIGKILL)
+
+
+def watch(office: subprocess.Popen[bytes], parent: int) -> None:
+    """Exit as soon as LibreOffice does; end everything if gidoc itself is gone."""
+    while True:
+        try:
+            office.wait(1)
+        except subprocess.TimeoutExpired:
+            if os.getppid() != parent:  # gidoc was killed: no LibreOffice may stay behind
+                end_group()
+            continue
+        os._exit(1)
+
+
 def main() -> None:
-    """Start LibreOffice, then serve requests from stdin until it ends."""
+    """Start LibreOffice, then serve requests from stdin until it ends; leave nothing running."""
+    parent = os.getppid()
     soffice, profile, pipe = sys.argv[1:4]
     office = subprocess.Popen(
         [
@@ -115,12 +149,39 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    try:
+        serve(office, pipe, parent)
+    finally:
+        # However the bridge ends (end of input, gidoc gone, an error writing an answer),
+        # it takes its LibreOffice with it.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            office.wait(10)
+        end_group()
+
+
+def serve(office: subprocess.Popen[bytes], pipe: str, parent: int) -> None:
+    """Answer requests until end of input, then ask LibreOffice to close."""
     desktop = connect(office, pipe)
     if desktop is None:
         say({"ready": False, "error": f"LibreOffice exited with {office.returncode}"})
         return
+    # LibreOffice dying between documents (killed, out of memory) ends the bridge at once,
+    # so gidoc sees a dead worker before it hands it the next document.
+    threading.Thread(target=watch, args=(office, parent), daemon=True).start()
     say({"ready": True})
     for line in sys.stdin:
+        if not responsive(office, desktop):
+            # Died since the last document: say so before touching this one, so that
+            # gidoc hands it to a fresh LibreOffice instead of blaming the document.
+            say(
+                {
+                    "ok": False,
+                    "error": "LibreOffice is gone",
+                    "office_alive": False,
+                    "untouched": True,
+                }
+            )
+            return
         try:
             convert(desktop, json.loads(line))
         except Exception as exc:  # any UNO failure is an answer, not the end
@@ -132,10 +193,6 @@ def main() -> None:
             say({"ok": True})
     with contextlib.suppress(Exception):  # already gone: nothing to close
         desktop.terminate()  # type: ignore[attr-defined]
-    try:
-        office.wait(10)
-    except subprocess.TimeoutExpired:
-        office.kill()
 
 
 if __name__ == "__main__":
