@@ -61,7 +61,7 @@ _pdfa_option = click.option(
 _timeout_option = click.option(
     "--timeout",
     type=click.FloatRange(min=1),
-    help="LibreOffice 转换的时限（秒）；默认 60 秒加每个文件 30 秒。",
+    help="LibreOffice 启动和转换每个文件各自的时限（秒）；默认启动 60 秒、每个文件 30 秒。",
 )
 
 
@@ -529,6 +529,14 @@ def template_check(path: Path, data: Path | None, fmt: str) -> None:
     except GidocError as exc:
         _fail(exc)
     _print_report(report, fmt)
+
+
+# The service's commands import only click here; each loads the web extra when it runs.
+from gidoc.web.commands import db, serve, users  # noqa: E402
+
+cli.add_command(serve)
+cli.add_command(db)
+cli.add_command(users)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -12,6 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# The web service's fixtures (SQLite and a throw-away PostgreSQL), in a module of their own.
+pytest_plugins = ["webtest"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

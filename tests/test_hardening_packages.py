@@ -146,7 +146,8 @@ def test_convert_refuses_what_is_not_a_word_document(
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("LibreOffice must not be started for this document")
 
-    monkeypatch.setattr(pdf, "_convert_share", never)
+    monkeypatch.setattr(pdf, "convert_share", never)
+    monkeypatch.setattr(pdf, "PdfPool", never)
     make, said = NOT_WORD[case]
     (folder / "x.docx").write_bytes(make(default_template_bytes()))
     line = one_line(run("convert", "x.docx"))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from gidoc.output import pdf
+from gidoc.output import pdf, soffice
 
 pytestmark = pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice not installed")
 
@@ -126,3 +126,114 @@ def test_a_libreoffice_timeout_leaves_no_lu_tmp(
     assert "Traceback" not in stderr
     assert not _soffice_running(temp)
     assert _debris(temp) == []
+
+
+needs_uno = pytest.mark.skipif(soffice.uno_python() is None, reason="a warm pool needs python3-uno")
+
+
+def _pool_pipes(pid: int) -> list[Path]:
+    """The sockets the pool's LibreOffice processes of process ``pid`` listened on."""
+    return list(Path("/tmp").glob(f"OSL_PIPE_{os.getuid()}_gidoc-{pid}-*"))
+
+
+@needs_uno
+def test_a_signal_during_a_large_batch_leaves_no_libreoffice_and_no_socket(
+    sample_json: Path, temp: Path, tmp_path: Path
+) -> None:
+    documents = tmp_path / "docs"
+    documents.mkdir()
+    from gidoc import ReportTemplate, build_context, load, validate
+
+    docx = ReportTemplate().render(build_context(validate(load(sample_json))))
+    names = []
+    for index in range(12):
+        path = documents / f"r{index}.docx"
+        path.write_bytes(docx)
+        names.append(path)
+    child = _start(["convert", *names], temp, tmp_path)
+    _wait_for_soffice(temp)
+    # Into the batch: a LibreOffice listens (warm), documents are being converted.
+    deadline = time.monotonic() + 60
+    while not _pool_pipes(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1)
+    assert child.poll() is None, "the batch ended before the signal"
+    child.send_signal(signal.SIGTERM)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    time.sleep(0.3)
+    assert not _soffice_running(temp)
+    assert _debris(temp) == []
+    assert _pool_pipes(child.pid) == []
+    assert not [p.name for p in documents.iterdir() if p.name.endswith(".tmp")]
+
+
+SERVICE = """
+import sys, time
+from gidoc.output.pdf_pool import PdfPool
+from gidoc.output.signals import Terminated, terminating_signals
+try:
+    with terminating_signals(), PdfPool(2) as pool:
+        pdf = pool.convert(open(sys.argv[1], "rb").read(), "report.docx")
+        print("converted", pdf[:5].decode(), flush=True)
+        time.sleep(120)
+except Terminated as stop:
+    sys.exit(stop.exit_code)
+"""
+
+
+@needs_uno
+def test_a_signal_to_a_process_with_a_warm_pool_leaves_no_libreoffice(
+    sample_json: Path, temp: Path, tmp_path: Path
+) -> None:
+    from gidoc import ReportTemplate, build_context, load, validate
+
+    docx = tmp_path / "report.docx"
+    docx.write_bytes(ReportTemplate().render(build_context(validate(load(sample_json)))))
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVICE, str(docx)],
+        cwd=tmp_path,
+        env=dict(os.environ, TMPDIR=str(temp)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "converted %PDF-"
+    assert _soffice_running(temp)  # warm: LibreOffice keeps running between documents
+    child.send_signal(signal.SIGTERM)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 128 + signal.SIGTERM, stderr
+    time.sleep(0.3)
+    assert not _soffice_running(temp)
+    assert _debris(temp) == []
+    assert _pool_pipes(child.pid) == []
+
+
+@needs_uno
+def test_a_process_killed_outright_takes_its_warm_libreoffice_with_it(
+    sample_json: Path, temp: Path, tmp_path: Path
+) -> None:
+    """kill -9 runs no clean-up in gidoc: each worker notices its parent gone and ends itself."""
+    from gidoc import ReportTemplate, build_context, load, validate
+
+    docx = tmp_path / "report.docx"
+    docx.write_bytes(ReportTemplate().render(build_context(validate(load(sample_json)))))
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVICE, str(docx)],
+        cwd=tmp_path,
+        env=dict(os.environ, TMPDIR=str(temp)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "converted %PDF-"
+    assert _soffice_running(temp)
+    child.kill()
+    child.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while _soffice_running(temp) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _soffice_running(temp)

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gidoc.cli import cli
-from gidoc.output import files, pdf
+from gidoc.output import files, pdf, soffice
 
 
 def run(*args: str | Path) -> Result:
@@ -80,7 +80,8 @@ def fake_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
         return dict.fromkeys(range(len(documents)), b"%PDF-1.7 stand-in")
 
     monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
-    monkeypatch.setattr(pdf, "_convert_share", share)
+    monkeypatch.setattr(pdf, "uno_python", lambda: None)  # the one-shot way, not the warm pool
+    monkeypatch.setattr(pdf, "convert_share", share)
 
 
 def test_a_folder_named_like_an_output_stops_the_batch_before_writing(
@@ -138,6 +139,7 @@ def test_a_full_temporary_folder_is_said_with_its_path(
     sample_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
+    monkeypatch.setattr(pdf, "uno_python", lambda: None)  # the one-shot way, not the warm pool
 
     def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -155,7 +157,8 @@ def test_libreoffice_writing_nothing_on_a_full_disk_is_put_down_to_the_disk(
     sample_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
-    monkeypatch.setattr(pdf, "_run", lambda *args, **kwargs: None)  # ran, wrote nothing
+    monkeypatch.setattr(pdf, "uno_python", lambda: None)  # the one-shot way, not the warm pool
+    monkeypatch.setattr(soffice, "_run", lambda *args, **kwargs: None)  # ran, wrote nothing
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(pdf.shutil, "disk_usage", lambda path: usage(10**9, 10**9, 4096))
     result = run("render", sample_json, "--pdf")

@@ -93,12 +93,14 @@ def test_a_diagnosis_with_everything_found_gives_exit_0() -> None:
         "/usr/bin/soffice",
         "LibreOffice 7.4.7.2",
         (FontCheck("仿宋_GB2312", "FandolFang", "FandolFang:Regular"),),
+        "/usr/bin/python3",
     )
     assert found.missing == []
     assert found.exit_code == 0
     assert found.as_json() == {
         "ok": True,
         "libreoffice": {"ok": True, "path": "/usr/bin/soffice", "version": "LibreOffice 7.4.7.2"},
+        "warm": {"ok": True, "python": "/usr/bin/python3"},
         "fonts": [
             {
                 "name": "仿宋_GB2312",
@@ -112,6 +114,7 @@ def test_a_diagnosis_with_everything_found_gives_exit_0() -> None:
     }
     assert list(found.lines()) == [
         "LibreOffice：LibreOffice 7.4.7.2（/usr/bin/soffice）",
+        "常驻 LibreOffice（python3-uno）：可用（/usr/bin/python3）",
         "字体（模板中的名称 → 生成 PDF 时实际使用的字体）：",
         "  ✓ 仿宋_GB2312 → FandolFang:Regular（应为 FandolFang）",
         "一切就绪，可以生成 PDF。",
@@ -133,11 +136,13 @@ def test_a_diagnosis_with_something_missing_gives_exit_3_and_names_it() -> None:
     as_json = lacking.as_json()
     assert as_json["ok"] is False
     assert as_json["libreoffice"] == {"ok": False, "path": None, "version": None}
+    assert as_json["warm"] == {"ok": False, "python": None}
     assert [f["ok"] for f in as_json["fonts"]] == [False, False, False]
     assert as_json["missing"] == ["LibreOffice", "FandolFang", "Noto Sans CJK SC"]
     assert as_json["hint"] == pdf.INSTALL_HINT
     assert list(lacking.lines()) == [
         "LibreOffice：未找到",
+        "常驻 LibreOffice（python3-uno）：不可用，每批 PDF 都要重新启动 LibreOffice；可安装 python3-uno",
         "字体（模板中的名称 → 生成 PDF 时实际使用的字体）：",
         "  ✗ 仿宋 → DejaVu Sans:Book（应为 FandolFang）",
         "  ✗ FangSong → DejaVu Sans:Book（应为 FandolFang）",

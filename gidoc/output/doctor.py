@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gidoc.output import pdf
+from gidoc.output import soffice as soffice_setup
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,14 @@ class FontCheck:
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """LibreOffice's path and version (None when not found) and each font role's resolution."""
+    """LibreOffice's path and version (None when not found), each font role's resolution, and
+    the Python with LibreOffice's ``uno`` module that keeps LibreOffice warm (None: PDFs
+    still work, each batch starting LibreOffice anew)."""
 
     soffice: str | None
     version: str | None
     fonts: tuple[FontCheck, ...]
+    uno_python: str | None = None
 
     @property
     def libreoffice_ok(self) -> bool:
@@ -63,6 +67,7 @@ class Diagnosis:
                 "path": self.soffice,
                 "version": self.version,
             },
+            "warm": {"ok": self.uno_python is not None, "python": self.uno_python},
             "fonts": [
                 {"name": f.name, "wanted": f.wanted, "face": f.face, "ok": f.ok} for f in self.fonts
             ],
@@ -76,6 +81,10 @@ class Diagnosis:
             yield f"LibreOffice：{self.version}（{self.soffice}）"
         else:
             yield "LibreOffice：未找到"
+        if self.uno_python is not None:
+            yield f"常驻 LibreOffice（python3-uno）：可用（{self.uno_python}）"
+        else:
+            yield "常驻 LibreOffice（python3-uno）：不可用，每批 PDF 都要重新启动 LibreOffice；可安装 python3-uno"
         yield "字体（模板中的名称 → 生成 PDF 时实际使用的字体）："
         for font in self.fonts:
             mark = "✓" if font.ok else "✗"
@@ -99,4 +108,4 @@ def diagnose() -> Diagnosis:
     fonts = tuple(
         FontCheck(name, wanted, pdf.resolve_font(name)) for name, wanted in pdf.font_roles().items()
     )
-    return Diagnosis(soffice, version, fonts)
+    return Diagnosis(soffice, version, fonts, soffice_setup.uno_python())
