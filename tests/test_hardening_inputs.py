@@ -22,7 +22,7 @@ import hostile
 from conftest import SAMPLES
 from gidoc.checking.validate import validate
 from gidoc.cli import cli
-from gidoc.format.models import MAX_TEXT
+from gidoc.format.models import MAX_TEXT, MAX_TOTAL_TEXT
 from gidoc.output.context import build_context
 from gidoc.output.docx import ReportTemplate
 from gidoc.sources.load import load
@@ -160,6 +160,20 @@ def test_the_longest_text_check_allows_renders(tmp_path: Path) -> None:
     result = run("render", path)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "longest.docx").is_file()
+
+
+def test_check_refuses_texts_that_together_are_too_long_to_render(tmp_path: Path) -> None:
+    """Every text within its limit, together past what render writes in its time limit."""
+    page = "字" * (MAX_TEXT - 10)
+    data = _sample(problems=page, improvements=page, other_matters=page, preamble=page)
+    data["overview"]["summary"] = page + "尾"
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    output = clean(run("render", path))
+    assert "错误 overview.summary（一、总体情况 / 综述）：报告的文字共" in output
+    assert f"超过 gidoc 能生成的上限 {MAX_TOTAL_TEXT:,} 字" in output
+    assert "模板" not in output
+    assert not (tmp_path / "long.docx").exists()
 
 
 def test_a_hundred_sections_are_refused_by_name(tmp_path: Path) -> None:
