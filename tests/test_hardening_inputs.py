@@ -132,6 +132,16 @@ def test_a_hundred_thousand_digit_count_names_the_field(tmp_path: Path, suffix: 
     assert len(output) < 2000  # the digits themselves are not printed
 
 
+def test_a_fee_with_a_hundred_thousand_places_is_said_briefly(tmp_path: Path) -> None:
+    text = (SAMPLES / "muye-2025.json").read_text(encoding="utf-8")
+    text = re.sub(r'("administrative_fees": )[0-9.]+', r"\g<1>0." + "1" * 100_000, text)
+    path = tmp_path / "fee.json"
+    path.write_text(text, encoding="utf-8")
+    output = clean(run("check", path))
+    assert "最多 6 位小数（万元精确到分），实际为 0.111111111111111111…（100000 位小数）" in output
+    assert len(output) < 2000
+
+
 def _sample(**changes: Any) -> dict[str, Any]:
     data = json.loads((SAMPLES / "muye-2025.json").read_text(encoding="utf-8"))
     data.update(changes)
