@@ -8,7 +8,8 @@ times ``gidoc render`` for one report and for 40 reports in one call.
 The yardstick for a report in a batch is what python-docx needs merely to open
 and save the same output (``Document(…)`` + ``save``): measured in alternation
 with gidoc's render, so that a busy machine slows both alike.  The target is a
-ratio of at most 0.5.
+ratio of at most 0.5.  On a busy machine the times wander; ``--instructions``
+also counts instructions under valgrind's callgrind, which load does not change.
 """
 
 from __future__ import annotations
@@ -89,10 +90,59 @@ def process_ms(args: list[str], repeat: int, cwd: Path) -> float:
     return median_ms(run, repeat)
 
 
+#: Run under callgrind by --instructions: N renders (or N open+save) of one sample.
+_COUNTED = """
+import io, sys
+from docx import Document
+from gidoc import ReportTemplate, build_context, load, validate
+t = ReportTemplate(); c = build_context(validate(load(sys.argv[1]))); d = t.render(c)
+for _ in range(int(sys.argv[3])):
+    if sys.argv[2] == "render":
+        t.render(c)
+    elif sys.argv[2] == "open+save":
+        Document(io.BytesIO(d)).save(io.BytesIO())
+"""
+
+
+def instructions(sample: Path, action: str, count: int) -> int:
+    """Instructions callgrind counts for ``count`` repetitions of ``action``."""
+    out = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            _COUNTED,
+            str(sample),
+            action,
+            str(count),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    return int(out.rsplit("Collected :", 1)[1].split()[0])
+
+
+def instruction_ratios(count: int = 20) -> None:
+    """The ratio in instructions, which a busy machine does not change (needs valgrind)."""
+    for sample in SAMPLES:
+        base = instructions(sample, "none", count)
+        ours = (instructions(sample, "render", count) - base) / count
+        theirs = (instructions(sample, "open+save", count) - base) / count
+        print(f"{sample.name + ': instructions, gidoc render':58} {ours / 1e6:8.1f} M")
+        print(f"{sample.name + ': instructions, python-docx open + save':58} {theirs / 1e6:8.1f} M")
+        print(f"{sample.name + ': ratio in instructions (target <= 0.5)':58} {ours / theirs:8.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=100, help="renders per in-process measure")
     parser.add_argument("--process-repeat", type=int, default=10, help="runs per process measure")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions with valgrind"
+    )
     args = parser.parse_args()
     template = default_template_bytes()
     print(f"{'measure':58} {'median':>10}")
@@ -139,6 +189,8 @@ def main() -> None:
         many = process_ms(["render", *names, "-o", "out"], max(3, args.process_repeat // 3), work)
         print(f"{'whole process: gidoc render, 40 reports in one call':58} {many:8.0f} ms")
         print(f"{'  per report':58} {many / 40:8.1f} ms")
+    if args.instructions:
+        instruction_ratios()
 
 
 if __name__ == "__main__":

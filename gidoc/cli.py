@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
@@ -50,6 +50,8 @@ def cli() -> None:
       gidoc render data.json                   生成 data.docx
       gidoc render data.json --pdf             同时生成 PDF
       gidoc template export                    导出模板，改成本单位样式
+      gidoc review 各单位/ -o 审核结果.xlsx     审核多个单位的年报
+      gidoc aggregate 各单位/ --agency 某某区人民政府 -o 汇总.yaml
     """
 
 
@@ -197,6 +199,24 @@ def _progress(total: int) -> Iterator[pdf.Progress | None]:
         yield update
 
 
+@contextlib.contextmanager
+def _reading_progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar for reading many reports on a terminal, started once their number is known."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
+        def update(done: int, total: int) -> None:
+            if not bars:
+                bar = click.progressbar(length=total, label="读取报告", file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].update(done - bars[0].pos)
+
+        yield update
+
+
 _format_option = click.option(
     "--format",
     "fmt",
@@ -269,6 +289,100 @@ def check(data: tuple[Path, ...], fmt: str, previous: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--previous",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="上年度的报告（文件或文件夹，可重复）：按单位名称对应，核对上年结转、现行有效件数、"
+    "大幅变化和沿用上年文字。",
+)
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path),
+    help="报送单位名单（.csv 或 .xlsx，每行一个单位名称）：列出未报送和不在名单中的单位。",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="写出审核结果：.xlsx（汇总表和问题清单，可筛选）或 .html（网页）。",
+)
+@_format_option
+def review(
+    paths: tuple[Path, ...],
+    previous: tuple[Path, ...],
+    roster: Path | None,
+    output: Path | None,
+    fmt: str,
+) -> None:
+    """审核多个单位的年报：逐份校验，与上年对比，查找雷同文字，对照报送名单。
+
+    PATHS 为报告文件（JSON、YAML、Excel 填报表、Word、网页）或文件夹（含子文件夹）。
+    没有任何报告有错误时退出码为 0（警告、未报送不影响），否则为 1。
+
+    \b
+    示例：
+      gidoc review 各单位/ --previous 2024年/ --roster 名单.xlsx -o 审核结果.xlsx
+      gidoc review 各单位/*.docx --format json
+    """
+    from gidoc.review import review_files
+
+    try:
+        with _reading_progress() as progress:
+            result = review_files(
+                paths, previous=previous, roster=roster, output=output, progress=progress
+            )
+    except GidocError as exc:
+        _fail(exc)
+    if output is not None and fmt == "text":
+        click.echo(result.summary_line())
+        click.echo(str(output))
+        if result.exit_code:
+            raise SystemExit(result.exit_code)
+        return
+    _print_report(result, fmt)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--agency", required=True, help="汇总报告的机关名称，如 某某区人民政府。")
+@click.option("--year", type=int, help="报告年度；默认为各报告共同的年度。")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="输出的数据文件：.json、.yaml（保留被汇总单位清单）或 .xlsx（Excel 填报表）。",
+)
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def aggregate(
+    paths: tuple[Path, ...], agency: str, year: int | None, output: Path, force: bool
+) -> None:
+    """把各单位的报告汇总为本级（本行政区域）的报告数据。
+
+    表二、表三、表四逐格相加（收费金额精确相加），文字部分留空待填写，被汇总的
+    单位、文件和 SHA-256 记在 aggregated_from 中。报告年度不同、数据有错误、同一
+    单位出现两次时拒绝汇总，列出每个文件和原因，不写任何文件。
+
+    \b
+    示例：
+      gidoc aggregate 各单位/ --agency 某某区人民政府 -o 汇总2025.yaml
+      gidoc render 汇总2025.yaml
+    """
+    from gidoc.review import aggregate_files
+
+    try:
+        with _reading_progress() as progress:
+            written = aggregate_files(
+                paths, agency, output, year=year, force=force, progress=progress
+            )
+    except GidocError as exc:
+        _fail(exc)
+    click.echo(str(written))
+
+
+@cli.command()
 @click.option("--agency", help="报告机关名称（有 --from 时默认沿用上年）。")
 @click.option("--year", type=int, help="报告年度（有 --from 时默认为上年加一）。")
 @click.option(
@@ -325,14 +439,16 @@ def schema() -> None:
 )
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 def extract(report: Path, output: Path | None, force: bool) -> None:
-    """从官方格式的年报（.docx 或网页 .html）中取出数据：gidoc 生成的，或在 Word/WPS 中手工填写的。
+    """从官方格式的年报（.docx、.pdf、网页 .html、.doc/.wps）中取出数据：gidoc 生成的、手工填写的或已公开的。
 
-    表格按行列文字识别，各部分文字按标题识别。单元格写“—”“/”或留空的按 0 处理并提示。
+    表格按行列文字识别，各部分文字按标题识别。单元格写“—”“/”“无”或留空的按 0 处理并提示；
+    表中印出的总计原样保留，与各项之和不符时 gidoc check 报错。
 
     \b
     示例：
       gidoc extract 2024年报告.docx -o 2024.json
-      gidoc check 2024年报告.docx          （也可直接校验 .docx）
+      gidoc extract 某局年报.pdf -o data.json
+      gidoc check 2024年报告.pdf           （也可直接校验报告）
     """
     from gidoc.checking.validate import check as check_data
     from gidoc.sources.skeleton import to_json

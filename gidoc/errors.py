@@ -158,3 +158,25 @@ class InvalidInputs(GidocError):
     def __init__(self, errors: Sequence[GidocError]) -> None:
         self.errors = list(errors)
         super().__init__("\n".join(str(error) for error in self.errors))
+
+
+class AggregationRefused(GidocError):
+    """Reports that cannot be summed into one; ``reasons`` are (source, why), all of them at once.
+
+    Nothing is written when this is raised.
+    """
+
+    def __init__(self, reasons: Sequence[tuple[str, str]]) -> None:
+        self.reasons = list(reasons)
+        lines = [f"不能汇总，有 {len(self.reasons)} 处问题，未写出任何文件："]
+        for source, reason in self.reasons:
+            body = reason.replace("\n", "\n    ")
+            lines.append(f"  {source}：{body}")
+        super().__init__("\n".join(lines))
+
+    def as_dict(self) -> dict[str, object]:
+        """The refusal as plain JSON-ready data: each source and its reason, and the whole text."""
+        return {
+            "reasons": [{"source": source, "reason": reason} for source, reason in self.reasons],
+            "message": str(self),
+        }

@@ -39,7 +39,7 @@ from gidoc.output.files import (
 from gidoc.output.html import HtmlTemplate
 from gidoc.output.pdf import ConversionError, Progress, convert, temporary_folder_error
 from gidoc.sources.files import EXCEL_FORMATS
-from gidoc.sources.load import PAGE_FORMATS, load_located
+from gidoc.sources.load import REPORT_FORMATS, load_located
 from gidoc.sources.loaded import Loaded, UnreadableValues
 
 
@@ -306,8 +306,15 @@ def convert_files(
 
 
 def _previous_report(path: str | Path) -> Report:
-    """Last year's report from any readable source, validated; ReportValidationError if not."""
-    checked = check_file(path)
+    """Last year's report from any readable source, validated; ReportValidationError if not.
+
+    The totals last year's published report printed are left out: only its
+    numbers are carried on, and a printed 总计 that did not add up is last
+    year's mistake, not a reason to refuse this year's file.
+    """
+    loaded = load_located(path)
+    checked = check(_without_given_totals(loaded.data), str(path), loaded.locations)
+    checked.problems[:0] = loaded.warnings
     if checked.report is None or checked.errors:
         raise ReportValidationError(
             f"上年报告 {path}",
@@ -316,6 +323,13 @@ def _previous_report(path: str | Path) -> Report:
             consequence="不能作为上年数据使用",
         )
     return checked.report
+
+
+def _without_given_totals(value: Any) -> Any:
+    """Report data without any given ``total`` (gidoc derives every total itself)."""
+    if isinstance(value, dict):
+        return {k: _without_given_totals(v) for k, v in value.items() if k != "total"}
+    return value
 
 
 def write_data(path: Path, data: Mapping[str, Any], *, force: bool = False) -> Path:
@@ -385,13 +399,13 @@ def init_file(
 
 
 def extract_file(report: str | Path, output: Path | None = None, *, force: bool = False) -> Loaded:
-    """Read a finished report (.docx or a web page) back into data; write it to ``output`` when given."""
+    """Read a finished report (.docx, .doc/.wps, PDF or a web page) back into data; write it to ``output`` when given."""
     path = Path(report)
     if output is not None and same_file(Path(output), path):
         raise OutputError(
             f"{output}：这是要提取的报告 {report} 本身，输出会覆盖它；请用 -o 指定另一个文件名"
         )
-    if path.suffix.lower() in PAGE_FORMATS:
+    if path.suffix.lower() in REPORT_FORMATS:
         loaded = load_located(path)
     else:
         from gidoc.sources.docx import read_report

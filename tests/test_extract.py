@@ -18,8 +18,12 @@ from test_properties import TEXT, reports
 
 from conftest import SAMPLES
 from gidoc import ReportTemplate, ReportValidationError, build_context, load, validate
+from gidoc.checking.validate import check
 from gidoc.errors import InputError
 from gidoc.format import labels as L
+from gidoc.format import paths
+from gidoc.format import tables as T
+from gidoc.format.models import MAX_NUMBER, Report
 from gidoc.output.context import paragraphs
 from gidoc.sources.docx import norm, read_report
 
@@ -40,14 +44,41 @@ def _drop_totals(value: Any) -> Any:
     return value
 
 
+def _largest_total(report: Report) -> int:
+    rows = [report.applications.row(row.path) for row in T.TABLE_3_ROWS if not row.derived]
+    rows.append(report.applications.results.derived)
+    cases = [getattr(report.review_and_litigation, group) for group in L.CASE_GROUPS]
+    return max(
+        *(row.derived_total for row in rows),
+        *(case.derived_total for case in cases),
+        *report.applications.results.derived.columns().values(),
+    )
+
+
+def _printed_totals(dump: dict[str, Any]) -> None:
+    """Every 总计 gidoc prints, as the reader keeps it: a given total equal to the derived one."""
+    report = Report.model_validate(dump)
+    apps = dump["applications"]
+    for row in T.TABLE_3_ROWS:
+        if not row.derived:
+            node = paths.get(apps, row.path)
+            node["total"] = report.applications.row(row.path).derived_total
+    derived = report.applications.results.derived
+    apps["results"]["total"] = {**derived.columns(), "total": derived.derived_total}
+    for group in L.CASE_GROUPS:
+        counts = getattr(report.review_and_litigation, group)
+        dump["review_and_litigation"][group]["total"] = counts.derived_total
+
+
 def _text(value: str) -> str:
     return "\n".join(paragraphs(value))
 
 
 def expected_dump(data: dict[str, Any]) -> dict[str, Any]:
-    """What reading the rendered report must give: texts as rendered, no totals, the 落款 as printed."""
+    """What reading the rendered report must give: texts as rendered, the printed totals, the 落款 as printed."""
     report = validate(_drop_totals(copy.deepcopy(data)))
     dump = report.model_dump()
+    _printed_totals(dump)
     for key in ("preamble", "problems", "improvements", "other_matters"):
         dump[key] = _text(dump[key])
     dump["overview"]["summary"] = _text(dump["overview"]["summary"])
@@ -63,7 +94,6 @@ def expected_dump(data: dict[str, Any]) -> dict[str, Any]:
 def assert_round_trip(data: dict[str, Any], path: Path) -> None:
     loaded = read_report(render_to(data, path))
     assert loaded.warnings == []
-    assert "total" not in repr(loaded.data)
     assert validate(loaded.data).model_dump() == expected_dump(data)
 
 
@@ -86,9 +116,9 @@ def test_locations_name_the_cell_a_person_counts(tmp_path: Path) -> None:
     assert where["review_and_litigation.litigation_after_reconsideration.pending"] == (
         "表四 第 4 行第 14 列"
     )
-    # every number has a location, no total has one
-    assert len(where) == 6 + 4 + 24 * 6 + 3 * 4
-    assert not any(path.endswith(".total") for path in where)
+    # every number has a location, every printed total too
+    assert len(where) == 6 + 4 + 24 * 6 + 3 * 4 + 24 + 7 + 3
+    assert where["applications.results.total.total"] == "表三 第 27 行第 10 列"
     data = loaded.data
     assert data["active_disclosure"]["administrative_fees"] == Decimal("24252.311082")
     assert data["issuer"] == "示例市数据管理局办公室"
@@ -145,9 +175,11 @@ def full_reports(draw: st.DrawFn) -> dict[str, Any]:
 @given(full_reports())
 def test_generated_reports_round_trip(tmp_path_factory: pytest.TempPathFactory, data: Any) -> None:
     try:
-        validate(data)
+        report = validate(data)
     except ReportValidationError:
         assume(False)  # e.g. U+FFFE, which XML forbids, or a heading typed with a number
+    # The printed totals are read back as given totals, which are counts like any other.
+    assume(_largest_total(report) <= MAX_NUMBER)
     assert_round_trip(data, tmp_path_factory.mktemp("rt") / "report.docx")
 
 
@@ -206,6 +238,8 @@ HAND_TOTALS = {
     "review_and_litigation.reconsideration": "4",
     "review_and_litigation.litigation_direct": "/",
 }
+#: The printed （七）总计 row, column by column.
+HAND_RESULTS_TOTAL = ["1000", "0", "0", "0", "0", "3", "1003"]
 ZERO_MARKS = {path for path, text in HAND_VALUES.items() if text in ("", "—", "-", "/", "／")}
 
 
@@ -283,7 +317,7 @@ def table_3(doc: Any, values: dict[str, str], totals: dict[str, str]) -> None:
             numbers(row, f"results.{group}.{key}")
             row += 1
     put(t, 26, 1, hand_label(L.T3_RESULTS_TOTAL), across=2)
-    for col, text in enumerate(["1000", "0", "0", "0", "0", "3", "1003"], start=3):
+    for col, text in enumerate(HAND_RESULTS_TOTAL, start=3):
         cells[26 * 10 + col].text = text
 
 
@@ -353,6 +387,24 @@ def hand_typed(
 
 
 def hand_expected() -> dict[str, Any]:
+    """The hand-typed report's data: its numbers and the totals it prints."""
+    data = _hand_numbers()
+    for path, text in HAND_TOTALS.items():
+        if path.startswith("applications."):
+            paths.get(data, path)["total"] = (
+                0 if text in ("/", "—") else int(norm(text).replace(",", ""))
+            )
+    for group in L.CASE_GROUPS:
+        printed = HAND_TOTALS.get(f"review_and_litigation.{group}", "0")
+        data["review_and_litigation"][group]["total"] = 0 if printed == "/" else int(printed)
+    columns = [*L.APPLICANT_COLUMNS, "total"]
+    data["applications"]["results"]["total"] = {
+        key: int(text) for key, text in zip(columns, HAND_RESULTS_TOTAL, strict=True)
+    }
+    return data
+
+
+def _hand_numbers() -> dict[str, Any]:
     def count(path: str) -> int:
         text = _value(path)
         return 0 if path in ZERO_MARKS else int(norm(text).replace(",", ""))
@@ -412,7 +464,14 @@ def test_hand_typed_report_reads_with_warnings(tmp_path: Path) -> None:
     loaded = read_report(hand_typed(tmp_path / "hand.docx"))
     assert loaded.data == hand_expected()
     assert loaded.data["applications"]["new_received"]["natural_person"] == 1234
-    validate(loaded.data)  # a consistent report: 勾稽关系 hold
+    # 勾稽关系 hold; the one published inconsistency is the printed 行政复议 总计
+    checked = check(loaded.data, "hand.docx", loaded.locations)
+    (error,) = checked.errors
+    assert error.path == "review_and_litigation.reconsideration.total"
+    assert error.label == "行政复议 / 总计"
+    assert "填写的总计 4" in error.message
+    assert "= 3" in error.message
+    assert error.cell == "表四 第 4 行第 5 列"
     assert all(w.severity == "warning" for w in loaded.warnings)
     by_path: dict[str, list[Any]] = {}
     for warning in loaded.warnings:
@@ -421,7 +480,6 @@ def test_hand_typed_report_reads_with_warnings(tmp_path: Path) -> None:
         "active_disclosure",  # 单位：件 under 二 is not read
         "active_disclosure.rules",
         "active_disclosure.normative_documents",
-        "review_and_litigation.reconsideration.total",
     }
     (zero,) = by_path["applications.new_received.commercial_enterprise"]
     assert zero.cell == "表三 第 4 行第 5 列"
@@ -435,10 +493,6 @@ def test_hand_typed_report_reads_with_warnings(tmp_path: Path) -> None:
         assert needle in dash.message
     (rules,) = by_path["active_disclosure.rules"]
     assert "规章" in rules.message
-    (total,) = by_path["review_and_litigation.reconsideration.total"]
-    assert "「4」" in total.message
-    assert "3" in total.message
-    assert total.cell == "表四 第 4 行第 5 列"
     assert loaded.locations["applications.new_received.commercial_enterprise"] == (
         "表三 第 4 行第 5 列"
     )
@@ -469,9 +523,28 @@ def test_a_cell_that_is_not_a_number_names_table_row_and_column(tmp_path: Path) 
 
 def test_a_fee_that_is_not_a_number(tmp_path: Path) -> None:
     values = dict(HAND_VALUES)
-    values["active_disclosure.administrative_fees"] = "3.5万元"
-    with pytest.raises(InputError, match=r"表二.*行政事业性收费.*3\.5万元"):
+    values["active_disclosure.administrative_fees"] = "约3.5"
+    with pytest.raises(InputError, match=r"表二.*行政事业性收费.*约3\.5"):
         read_report(hand_typed(tmp_path / "hand.docx", values))
+
+
+def test_a_unit_typed_in_a_cell_is_read_with_a_warning(tmp_path: Path) -> None:
+    values = dict(HAND_VALUES)
+    values["active_disclosure.administrative_fees"] = "3.5万元"
+    values["applications.results.granted.natural_person"] = "1000件"
+    values["applications.carried_over.other"] = "无"
+    loaded = read_report(hand_typed(tmp_path / "hand.docx", values))
+    assert loaded.data["active_disclosure"]["administrative_fees"] == Decimal("3.5")
+    assert loaded.data["applications"]["results"]["granted"]["natural_person"] == 1000
+    assert loaded.data["applications"]["carried_over"]["other"] == 0
+    by_path = {w.path: w for w in loaded.warnings}
+    fee = by_path["active_disclosure.administrative_fees"]
+    assert "「3.5万元」" in fee.message
+    assert "按 3.5 读取" in fee.message
+    granted = by_path["applications.results.granted.natural_person"]
+    assert "「1000件」" in granted.message
+    assert granted.cell == "表三 第 6 行第 4 列"
+    assert "「无」" in by_path["applications.carried_over.other"].message
 
 
 @pytest.mark.parametrize(

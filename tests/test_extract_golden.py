@@ -2,7 +2,8 @@
 
 Each case holds the document (made once by tests/data/extract/make_cases.py),
 the data read from it (``expected.json``, as ``gidoc extract`` writes it) and
-its warnings (``expected-warnings.txt``, one ``str(Problem)`` a line).  A change
+its warnings, then the errors ``gidoc check`` finds in it (a printed 总计 that
+does not add up) (``expected-warnings.txt``, one ``str(Problem)`` a line).  A change
 in what the reader gets shows as a diff here; after checking it, rewrite the
 files with ``pytest tests/test_extract_golden.py --update-golden``.
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gidoc import validate
+from gidoc.checking.validate import check
 from gidoc.sources.docx import read_report
 from gidoc.sources.skeleton import to_json
 
@@ -38,7 +39,9 @@ def test_case_reads_as_expected(case: str, update_golden: bool) -> None:
     folder = CASES / case
     # Read from bytes with a display name: the way an upload arrives, and stable across machines.
     loaded = read_report((folder / "report.docx").read_bytes(), f"{case}/report.docx")
-    validate(loaded.data)  # every case is a valid report
+    checked = check(loaded.data, case, loaded.locations)
+    assert checked.report is not None  # every case reads as report data
     _compare(folder / "expected.json", to_json(loaded.data), update_golden)
-    warnings = "".join(f"{problem}\n" for problem in loaded.warnings)
+    problems = [*loaded.warnings, *checked.errors]
+    warnings = "".join(f"{problem}\n" for problem in problems)
     _compare(folder / "expected-warnings.txt", warnings, update_golden)

@@ -162,13 +162,20 @@ def test_folder_is_not_a_data_file(tmp_path: Path, name: str) -> None:
     assert "文件夹" in load_error(folder)
 
 
-@pytest.mark.parametrize("name", ["data.txt", "data.doc", "data"])
+@pytest.mark.parametrize("name", ["data.txt", "data.odt", "data"])
 def test_unknown_extension(tmp_path: Path, name: str) -> None:
     message = load_error(write(tmp_path, name, '{"agency": "某局"}'))
     assert "不支持的文件类型" in message
     assert ".json" in message  # says what is allowed
     assert ".xlsx" in message
     assert ".docx" in message
+
+
+def test_doc_that_is_not_a_word_document(tmp_path: Path) -> None:
+    # .doc is read (through LibreOffice), but only after its content says it is one.
+    message = load_error(write(tmp_path, "data.doc", '{"agency": "某局"}'))
+    assert "data.doc" in message
+    assert "文件内容与扩展名 .doc 不符" in message
 
 
 def test_text_file_named_docx_is_one_clear_line(tmp_path: Path) -> None:

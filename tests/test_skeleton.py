@@ -40,12 +40,15 @@ def fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterator[tup
     for key, field in model.model_fields.items():
         yield (*prefix, key), field
         sub = submodel(field.annotation)
-        if sub is not None and typing_origin(field.annotation) is not list:
+        if sub is not None and not is_list(field.annotation):
             yield from fields(sub, (*prefix, key))
 
 
-def typing_origin(annotation: Any) -> Any:
-    return getattr(annotation, "__origin__", None)
+def is_list(annotation: Any) -> bool:
+    """``list[X]``, or ``list[X] | None`` (aggregated_from)."""
+    if getattr(annotation, "__origin__", None) is list:
+        return True
+    return any(is_list(arg) for arg in getattr(annotation, "__args__", ()))
 
 
 def get(data: Any, path: tuple[str, ...]) -> Any:

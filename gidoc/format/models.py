@@ -504,6 +504,23 @@ class Overview(_Model):
     )
 
 
+Sha256 = Annotated[
+    StrictStr,
+    Field(pattern=r"^[0-9a-f]{64}$"),
+]
+
+
+class AggregatedSource(_Model):
+    """One unit's report summed into an aggregate (``aggregated_from``)."""
+
+    agency: Line = Field(title="单位名称", description="被汇总单位的报告机关名称")
+    file: Line = Field(title="文件", description="被汇总的报告文件名（或报告编号）")
+    sha256: Sha256 = Field(
+        title="文件摘要（SHA-256）",
+        description="被汇总的报告文件内容的 SHA-256（64 位小写十六进制），用于核对汇总时用的是哪一份",
+    )
+
+
 class Report(_Model):
     """A whole annual report on government information disclosure."""
 
@@ -563,6 +580,12 @@ class Report(_Model):
         None,
         title="落款日期",
         description="落款日期，写作 YYYY-MM-DD，如 2026-01-20；不填（null）则不印日期",
+    )
+    aggregated_from: list[AggregatedSource] | None = Field(
+        None,
+        title="汇总来源",
+        description="汇总报告（gidoc aggregate 生成）所汇总的各单位报告；"
+        "单位自己的报告不填（null）。不印在报告中",
     )
 
     @property

@@ -101,6 +101,11 @@ def own_text(tbl: etree._Element) -> str:
     return "".join(parts)
 
 
+def box_text(body: etree._Element) -> str:
+    """The text held in text boxes and frames (``w:txbxContent``), which :func:`text` skips."""
+    return "".join(t.text or "" for box in body.iter(w("txbxContent")) for t in box.iter(T))
+
+
 @dataclass
 class Cell:
     """A logical cell: top-left grid position, spans, text (paragraphs joined by ``\\n``)."""
@@ -125,6 +130,8 @@ class Table:
 
     def __init__(self, name: str, tbl: etree._Element) -> None:
         self.name = name
+        #: Where each grid row was printed, for readers of laid-out pages (``第 3 页``).
+        self.places: dict[int, str] = {}
         self.cells: list[Cell] = []
         rows: list[dict[int, Cell]] = []
         open_v: dict[int, Cell] = {}
@@ -166,6 +173,22 @@ class Table:
         self.grid = rows
         self.width = max((max(row, default=-1) + 1 for row in rows), default=0)
 
+    @classmethod
+    def from_cells(cls, name: str, cells: list[Cell], places: dict[int, str]) -> Table:
+        """A table built from logical cells (a PDF's ruled table); ``places`` names each row's page."""
+        table = cls.__new__(cls)
+        table.name = name
+        table.places = places
+        table.cells = cells
+        height = max((cell.row + cell.rows for cell in cells), default=0)
+        table.grid = [{} for _ in range(height)]
+        for cell in cells:
+            for r in range(cell.row, cell.row + cell.rows):
+                for c in range(cell.col, cell.col + cell.cols):
+                    table.grid[r][c] = cell
+        table.width = max((cell.col + cell.cols for cell in cells), default=0)
+        return table
+
     def at(self, r: int, c: int) -> Cell | None:
         """The cell covering row r, column c, or None outside the grid or in a gap."""
         if 0 <= r < len(self.grid):
@@ -189,5 +212,6 @@ class Table:
         ]
 
     def where(self, r: int, c: int) -> str:
-        """A location as a person counts it: ``表三 第 8 行第 4 列``."""
-        return f"{self.name} 第 {r + 1} 行第 {c + 1} 列"
+        """A location as a person counts it: ``表三 第 8 行第 4 列`` (``（第 3 页）`` in a PDF)."""
+        place = self.places.get(r)
+        return f"{self.name} 第 {r + 1} 行第 {c + 1} 列" + (f"（{place}）" if place else "")

@@ -20,6 +20,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import jinja2
 from lxml import etree
@@ -51,7 +52,7 @@ _TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes
 #: (which prepares the XML) must never be reused.
 #: docxtpl's escapes of literal tag marks in a template, and what each stands for.
 _ESCAPES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
-_ENV_KEY = f"sandboxed-autoescape-strict-bounded-3/docxtpl-{importlib.metadata.version('docxtpl')}"
+_ENV_KEY = f"sandboxed-autoescape-strict-bounded-4/docxtpl-{importlib.metadata.version('docxtpl')}"
 
 
 class _Parts(jinja2.BaseLoader):
@@ -208,8 +209,10 @@ class ReportTemplate:
         # literal through Jinja leaves the data alone.
         for escaped, literal in _ESCAPES.items():
             xml = xml.replace(escaped, f"{{{{ '{literal}' }}}}")
-        # One paragraph a line, so that Jinja's line numbers point near the fault.
-        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        # One paragraph a line, so that Jinja's line numbers point near the fault.  The
+        # break sits in a Jinja comment: it counts as a line and renders as nothing, so
+        # the filled part needs no second pass to take it out again.
+        return re.sub(r"<w:p([ >])", "{#\n#}<w:p\\1", xml)
 
     @property
     def source_bytes(self) -> bytes:
@@ -339,22 +342,27 @@ class ReportTemplate:
         return f"（{where}）"
 
     def _finish(self, name: str, xml: str) -> bytes:
-        """Undo the line breaks _prepare added, resolve breaks, and insist on well-formed XML."""
-        # Undo _prepare's line breaks.  Each test before a replace
-        # is a fast scan; replacing copies the whole part (the body is ~75 KB).
-        xml = xml.replace("\n<w:p ", "<w:p ")
-        if "\n<w:p>" in xml:
-            xml = xml.replace("\n<w:p>", "<w:p>")
+        """Resolve line breaks in texts and insist on well-formed XML."""
         if _LISTING.search(xml):
             xml = self._docxtpl.resolve_listing(xml)
         data = xml.encode("utf-8")
+        if name not in self._column_loops:
+            # Only well-formedness is in question: expat (with namespaces, so that an
+            # unbound prefix fails too) checks it without building a tree, in half
+            # lxml's time.  The template itself was read with DTDs refused.
+            try:
+                expat.ParserCreate("utf-8", " ").Parse(data, True)
+            except expat.ExpatError as exc:
+                # docxtpl would "recover" here by dropping text; refuse instead.
+                raise TemplateError(
+                    f"模板 {self.name} 填写后 {name} 不是合法的 XML：{expat.ErrorString(exc.code)}"
+                    f"（第 {exc.lineno} 行第 {exc.offset + 1} 列）"
+                ) from None
+            return data
         try:
             tree = etree.fromstring(data)
         except etree.XMLSyntaxError as exc:
-            # docxtpl would "recover" here by dropping text; refuse instead.
             raise TemplateError(f"模板 {self.name} 填写后 {name} 不是合法的 XML：{exc}") from None
-        if name not in self._column_loops:
-            return data  # well-formed as it stands: serialising the tree again would cost more
         # {%tc %} loops change a row's cell count; docxtpl evens out the grid.
         tree = self._docxtpl.fix_tables(etree.tostring(tree, encoding="unicode"))
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -249,23 +249,7 @@ def _convert_in(
         names.append(name)
     temp = work / "tmp"
     temp.mkdir()
-    command = [
-        *network_wall(),
-        soffice,
-        "--headless",
-        "--invisible",
-        "--nologo",
-        "--nodefault",
-        "--nofirststartwizard",
-        "--nolockcheck",
-        "--norestore",
-        f"-env:UserInstallation={(work / 'profile').as_uri()}",
-        "--convert-to",
-        _PDFA_FILTER if pdfa else "pdf",
-        "--outdir",
-        str(outbox),
-        *names,
-    ]
+    command = _command(soffice, work, _PDFA_FILTER if pdfa else "pdf", outbox, names)
     _run(command, inbox, _environment(fonts, temp), limit, outbox, len(names), progress)
     made = {}
     for index, name in enumerate(names):
@@ -281,6 +265,62 @@ def _convert_in(
                 "LibreOffice 无法写出 PDF；请清理磁盘，或用环境变量 TMPDIR 指定空间充足的文件夹"
             )
     return made
+
+
+def _command(soffice: str, work: Path, target: str, outbox: Path, names: list[str]) -> list[str]:
+    """LibreOffice converting ``names`` to ``target``, headless, with a private profile in ``work``."""
+    return [
+        *network_wall(),
+        soffice,
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--nodefault",
+        "--nofirststartwizard",
+        "--nolockcheck",
+        "--norestore",
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outbox),
+        *names,
+    ]
+
+
+#: LibreOffice's filter for Word 2007-365 documents.
+DOCX_FILTER = "docx:MS Word 2007 XML"
+
+
+def to_docx(data: bytes, suffix: str, *, timeout: float | None = None) -> bytes:
+    """A Word 97-2003 or WPS document (``suffix`` .doc or .wps) converted to .docx by LibreOffice.
+
+    Same walls as PDF output: a private profile, no network, a time limit that
+    kills the process group, everything temporary in one folder removed after.
+    Raises :class:`ConversionError` when LibreOffice is missing, times out or
+    makes no document.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise ConversionError(f"未找到 LibreOffice，无法读取 {suffix} 文件。{INSTALL_HINT}")
+    limit = timeout if timeout is not None else START_SECONDS + PER_DOCUMENT_SECONDS
+    with tempfile.TemporaryDirectory(prefix="gidoc-docx-") as folder, font_config() as fonts:
+        work = Path(folder)
+        inbox, outbox, temp = work / "in", work / "out", work / "tmp"
+        for made in (inbox, outbox, temp):
+            made.mkdir()
+        name = f"0000{suffix}"
+        (inbox / name).write_bytes(data)
+        command = _command(soffice, work, DOCX_FILTER, outbox, [name])
+        _run(command, inbox, _environment(fonts, temp), limit, outbox, 1, None)
+        result = outbox / "0000.docx"
+        try:
+            converted = result.read_bytes()
+        except OSError:
+            converted = b""
+    if not converted.startswith(b"PK"):
+        raise ConversionError(f"LibreOffice 未能把这个 {suffix} 文件转换为 .docx")
+    return converted
 
 
 def _is_pdf(path: Path) -> bool:

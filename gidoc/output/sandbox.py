@@ -227,6 +227,10 @@ def _bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., An
     return bounded
 
 
+#: Names a dict has as attributes (``items``, ``get``…): ``d.items`` means the method.
+_DICT_NAMES = frozenset(dir(dict))
+
+
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox gidoc renders templates in; see the module's doc for the limits."""
 
@@ -254,6 +258,20 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             if None not in sizes and sum(sizes) > MAX_SIZE:  # type: ignore[arg-type]
                 raise _too_big("相加得到的文字或列表")
         return super().call_binop(context, operator, left, right)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``a.b`` on the context's dicts, without the failed attribute lookup first.
+
+        The sandbox tries ``getattr(obj, 'b')`` and, on AttributeError, ``obj['b']``;
+        for a plain dict and a name no dict attribute has, the first step can only
+        fail, and raising it costs about a third of a report's render.
+        """
+        if type(obj) is dict and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
     def format_string(self, s: str, args: Any, kwargs: Any, format_func: Any = None) -> str:
         """``'{:>9999999}'.format(x)``: refuse widths that would pad past MAX_SIZE."""

@@ -20,6 +20,10 @@ EXCEL_FORMATS = (".xlsx", ".xlsm")
 REPORT_FORMAT = ".docx"
 #: A report published as a web page, read by :mod:`gidoc.sources.html`.
 PAGE_FORMATS = (".html", ".htm")
+#: A report published as a PDF, read by :mod:`gidoc.sources.pdf`.
+PDF_FORMAT = ".pdf"
+#: Word 97-2003 and WPS documents, converted to .docx by LibreOffice before reading.
+LEGACY_FORMATS = (".doc", ".wps")
 
 #: What a reader accepts: the bytes, a binary stream, or a path to read them from.
 Source: TypeAlias = bytes | BinaryIO | str | Path

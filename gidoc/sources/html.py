@@ -171,9 +171,15 @@ def _own(tr: Any, table: Any) -> bool:
     return next(tr.iterancestors("table"), None) is table
 
 
+#: How LibreOffice's HTML export marks a page's running header and footer (page numbers).
+_RUNNING = {"header", "footer"}
+
+
 def _blocks(container: Any, body: etree._Element) -> None:
     for element in container:
         if not isinstance(element.tag, str) or element.tag in _SKIP:
+            continue
+        if element.get("title") in _RUNNING:
             continue
         if element.tag == "table":
             body.append(_table(element))

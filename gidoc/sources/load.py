@@ -20,18 +20,26 @@ from gidoc.errors import InputError, printable
 from gidoc.sources.files import (
     EXCEL_FORMATS,
     FORMATS,
+    LEGACY_FORMATS,
     PAGE_FORMATS,
+    PDF_FORMAT,
     REPORT_FORMAT,
     Source,
     source_bytes,
 )
 from gidoc.sources.loaded import Loaded
 
+#: Every kind of finished report gidoc reads back: Word, web pages, PDF, .doc/.wps.
+REPORT_FORMATS = (REPORT_FORMAT, *PAGE_FORMATS, PDF_FORMAT, *LEGACY_FORMATS)
+
 __all__ = [
     "EXCEL_FORMATS",
     "FORMATS",
+    "LEGACY_FORMATS",
     "PAGE_FORMATS",
+    "PDF_FORMAT",
     "REPORT_FORMAT",
+    "REPORT_FORMATS",
     "Loaded",
     "load",
     "load_bytes",
@@ -42,7 +50,8 @@ __all__ = [
 def load_located(source: Source, name: str | None = None, format: str | None = None) -> Loaded:
     """Read any supported source: JSON and YAML here, Excel forms by :mod:`gidoc.sources.excel`,
     finished reports (.docx) by :mod:`gidoc.sources.docx`, web pages (.html) through
-    :mod:`gidoc.sources.html`.
+    :mod:`gidoc.sources.html`, PDFs by :mod:`gidoc.sources.pdf`, .doc and .wps
+    converted by LibreOffice (:mod:`gidoc.sources.legacy`).
 
     ``source`` is a path, or the bytes or a binary stream of a file; ``name`` is
     how messages name it (by default the path), and its extension decides the
@@ -77,8 +86,18 @@ def load_located(source: Source, name: str | None = None, format: str | None = N
 
         raw, shown = source_bytes(source, shown, "网页")
         return docx.read_report(html.to_docx(raw, shown), shown)
+    if kind == PDF_FORMAT:
+        from gidoc.sources import pdf
+
+        raw, shown = source_bytes(source, shown, "PDF 文件")
+        return pdf.read_pdf(raw, shown)
+    if kind in LEGACY_FORMATS:
+        from gidoc.sources import docx, legacy
+
+        raw, shown = source_bytes(source, shown, "Word 文档")
+        return docx.read_report(legacy.to_docx(raw, shown, kind), shown)
     if kind not in FORMATS:
-        allowed = "、".join([*FORMATS, *EXCEL_FORMATS, REPORT_FORMAT, *PAGE_FORMATS])
+        allowed = "、".join([*FORMATS, *EXCEL_FORMATS, *REPORT_FORMATS])
         raise InputError(f"{shown}：不支持的文件类型「{given}」，数据文件应为 {allowed}")
     raw, shown = source_bytes(source, shown, "数据文件")
     text = _decode(shown, raw)

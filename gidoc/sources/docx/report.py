@@ -2,13 +2,15 @@
 
 :func:`read_report` takes a report in the official format — gidoc's own output,
 or one typed by hand in Word or WPS into the official tables — and returns a
-:class:`~gidoc.sources.loaded.Loaded`: the data in the data format (without
-totals, which gidoc derives), where each number sits in the document (``表三
-第 8 行第 4 列``), and warnings about what was read leniently.
+:class:`~gidoc.sources.loaded.Loaded`: the data in the data format (printed
+总计 kept as given totals, so that ``gidoc check`` shows where a published
+report does not add up), where each number sits in the document (``表三 第 8
+行第 4 列``), and warnings about what was read leniently.
 
 The package is read by :mod:`gidoc.ooxml.parts` (lxml, entity resolution and
 network off, no python-docx); the tables by :mod:`.tables`, the texts by
-:mod:`.sections`.
+:mod:`.sections`.  :func:`assemble` is the part every reader of a finished
+report shares (the PDF reader feeds it paragraphs and grids of its own).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from gidoc.format import labels as L
-from gidoc.ooxml.grid import P, blocks
+from gidoc.ooxml.grid import P, Table, blocks
 from gidoc.ooxml.parts import Parts
 from gidoc.sources.docx.paragraphs import StyleSheet
 from gidoc.sources.docx.sections import Document, read_texts
@@ -31,13 +33,13 @@ def read_report(source: bytes | BinaryIO | str | Path, name: str | None = None) 
 
     ``source`` is the file's bytes, a binary stream, or a path; ``name`` is how
     messages name it (by default the path, or ``<Word 文档>``).  ``data`` has
-    the shape of the data format without any ``total`` (gidoc derives them);
+    the shape of the data format, with each printed ``total`` as a given total;
     ``locations`` maps each number's JSON path to its cell (``表三 第 8 行第 4
     列``); ``warnings`` are what was read leniently (a dash or blank for 0, a
-    missing 规章 row, a total that does not add up, text outside the expected
-    places).  Raises :class:`~gidoc.errors.InputError` for a file that is not
-    a .docx or a missing table, row or column; :class:`UnreadableValues` (an
-    InputError) listing every cell that is not a number.
+    missing 规章 row, a mistyped row label, text outside the expected places).
+    Raises :class:`~gidoc.errors.InputError` for a file that is not a .docx or a
+    missing table, row or column; :class:`UnreadableValues` (an InputError)
+    listing every cell that is not a number.
     """
     data_bytes, shown = source_bytes(source, name, "Word 文档")
     parts = Parts.open(data_bytes, shown)
@@ -47,16 +49,22 @@ def read_report(source: bytes | BinaryIO | str | Path, name: str | None = None) 
     reader = Reader(shown)
     paras = [styles.paragraph(b) for b in blocks(body) if b.tag == P]
     found = find_tables(reader, body)
-    texts = read_texts(
-        reader,
-        Document(
-            paras,
-            gidoc_styles={L.STYLE_SIGNATURE, L.STYLE_DATE} <= styles.names(),
-            creator=properties.get("creator", ""),
-            description=properties.get("description", ""),
-        ),
+    document = Document(
+        paras,
+        gidoc_styles={L.STYLE_SIGNATURE, L.STYLE_DATE} <= styles.names(),
+        creator=properties.get("creator", ""),
+        description=properties.get("description", ""),
     )
+    return assemble(reader, document, found)
 
+
+def assemble(reader: Reader, document: Document, found: dict[str, Table]) -> Loaded:
+    """The report data from its paragraphs and its three tables (by key t2/t3/t4).
+
+    Warnings and locations go to ``reader``; raises :class:`~gidoc.errors.InputError`
+    through it, as :func:`read_report` says.
+    """
+    texts = read_texts(reader, document)
     data: dict[str, Any] = {"schema_version": 1, "agency": texts.agency, "year": texts.year}
     if texts.title != f"{texts.agency}{texts.year}年{L.TITLE_SUFFIX}":
         data["title"] = texts.title
@@ -75,5 +83,5 @@ def read_report(source: bytes | BinaryIO | str | Path, name: str | None = None) 
         data["date"] = texts.date
     loaded = Loaded(data, reader.locations, reader.warnings)
     if reader.errors:
-        raise UnreadableValues(shown, reader.errors, loaded)
+        raise UnreadableValues(reader.name, reader.errors, loaded)
     return loaded

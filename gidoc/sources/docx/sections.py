@@ -339,7 +339,12 @@ def _title(
     return title, agency, year, paras[after:]
 
 
+_CHINESE_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=\s*年)")
+
+
 def _title_match(text: str) -> re.Match[str] | None:
+    """The title's agency and year; a year in Chinese numerals (二〇二四年) reads as 2024."""
+    text = _CHINESE_YEAR.sub(lambda m: "".join(str(_DIGIT_OF[c]) for c in m[0]), text)
     for pattern in _TITLE:
         match = pattern.fullmatch(text)
         if match is not None and match["agency"].strip():

@@ -9,6 +9,8 @@ table retyped by hand with other widths or merges reads the same.
 
 from __future__ import annotations
 
+import copy
+import difflib
 import re
 import unicodedata
 from decimal import Decimal
@@ -19,7 +21,8 @@ from lxml import etree
 from gidoc.format import labels as L
 from gidoc.format import paths
 from gidoc.format import tables as T
-from gidoc.ooxml.grid import TBL, Cell, Table, own_text
+from gidoc.ooxml.grid import TBL, TR, Cell, P, Table, blocks, box_text, children, own_text, text
+from gidoc.ooxml.grid import T as T_TEXT
 from gidoc.sources.docx.compare import SPACE, norm, one_line, same
 from gidoc.sources.docx.findings import Findings
 
@@ -34,7 +37,9 @@ TABLES = {"t2": T.TABLE_2, "t3": T.TABLE_3, "t4": T.TABLE_4}
 
 
 # -- numbers ---------------------------------------------------------------------------
-_ZERO_MARK = re.compile(r"[-‐‑‒–—―─━/\\]*")
+_ZERO_MARK = re.compile(r"[-‐‑‒–—―─━/\\]*|无")
+#: Units typed after a number in a cell: 3件, 12 个, 0.5万元.
+_UNIT = re.compile(r"(?<=[0-9])(?:件|个|份|起|项|次|人|万元|元)$")
 _INTEGER = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
 _DECIMAL = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 
@@ -69,6 +74,16 @@ class Reader(Findings):
             )
             return Decimal(0) if fee else 0
         pattern = _DECIMAL if fee else _INTEGER
+        unit = _UNIT.search(text)
+        if unit is not None and pattern.fullmatch(text[: unit.start()]):
+            self.warn(
+                path,
+                f"{row_label} / {column}",
+                f"{_cell_name(table, row_label, column)}填的是「{one_line(raw)}」，"
+                f"单位「{unit[0]}」不应写在格内，按 {text[: unit.start()]} 读取",
+                where,
+            )
+            text = text[: unit.start()]
         if not pattern.fullmatch(text):
             # Noted, not raised: every bad cell of the document is reported at once.
             kind = "数字（万元）" if fee else "整数"
@@ -82,27 +97,32 @@ class Reader(Findings):
         digits = text.replace(",", "")
         return Decimal(digits) if fee else int(digits)
 
-    def total(self, table: Table, r: int, c: int, path: str, label: str, derived: int) -> None:
-        """Compare a printed total with the derived one; a mismatch is a warning.
+    def total(self, table: Table, r: int, c: int, path: str) -> int | None:
+        """A printed 总计, kept as a given total (None when blank or not a number).
 
-        Not once a value could not be read: it stands in as 0, and the sum with it is no sum.
+        Published totals are evidence: ``gidoc check`` compares them with the sums
+        and names both sides; the reader does not correct them.
         """
-        if self.errors:
-            return
         cell = table.at(r, c)
         raw = cell.text if cell is not None else ""
         text = SPACE.sub("", unicodedata.normalize("NFKC", raw))
-        if _ZERO_MARK.fullmatch(text) and derived == 0:
-            return
-        if _INTEGER.fullmatch(text) and int(text.replace(",", "")) == derived:
-            return
-        shown = f"「{one_line(raw)}」" if raw.strip() else "空白"
+        unit = _UNIT.search(text)
+        if unit is not None:
+            text = text[: unit.start()]
+        if not text:
+            return None
+        self.locations[path] = table.where(r, c)
+        if _ZERO_MARK.fullmatch(text):
+            return 0
+        if _INTEGER.fullmatch(text) and not text.startswith("-"):
+            return int(text.replace(",", ""))
         self.warn(
             path,
-            label,
-            f"表中的总计为{shown}，按各项相加应为 {derived}；读出的数据不含总计，以相加结果为准",
+            "总计",
+            f"{table.name}的总计格填的是「{one_line(raw)}」，不是数字，未读取",
             table.where(r, c),
         )
+        return None
 
 
 def _cell_name(table: Table, row_label: str, column: str) -> str:
@@ -168,8 +188,85 @@ def table_2(reader: Reader, table: Table) -> dict[str, Any]:
 
 
 # -- table 三 ------------------------------------------------------------------------
+#: How alike a row label must be to an official one to be read as it (a typo, a dropped word).
+SIMILAR = 0.6
+_OTHER = "results.other."
+
+
+def _similarity(text: str, label: str) -> float:
+    return difflib.SequenceMatcher(None, norm(text), norm(label), autojunk=False).ratio()
+
+
+def _match_rows(
+    reader: Reader, table: Table, candidates: list[tuple[int, list[Cell]]]
+) -> dict[str, int]:
+    """Each official row of table 三 by its grid row: by its label, else by place and likeness.
+
+    A row whose label is mistyped (「2.其他法律行政止公开」) is read where the official
+    order puts it — after the row matched before it, before the one matched after
+    it — when its label is like the official one; the cell is quoted in a warning.
+    """
+    by_row = dict(candidates)
+    found: dict[str, int] = {}
+    for data_row in T.TABLE_3_ROWS:
+        labels = data_row.labels
+        matches = [r for r, cells in candidates if cells and same(cells[-1].text, labels[-1])]
+        if len(matches) > 1 and len(labels) > 2:
+            inner = [r for r in matches if any(same(c.text, labels[-2]) for c in by_row[r][:-1])]
+            matches = inner or matches
+        if matches:
+            found[data_row.path] = matches[0]
+    order = [row.path for row in T.TABLE_3_ROWS]
+    taken = set(found.values())
+    for index, path in enumerate(order):
+        if path in found:
+            continue
+        before = [found[p] for p in order[:index] if p in found]
+        after = [found[p] for p in order[index + 1 :] if p in found]
+        low = max(before, default=-1)
+        high = min(after, default=len(table.grid))
+        label = T.TABLE_3_ROWS[index].labels[-1]
+        best, score = -1, 0.0
+        for r, cells in candidates:
+            if low < r < high and r not in taken and cells:
+                alike = _similarity(cells[-1].text, label)
+                if alike > score:
+                    best, score = r, alike
+        if best >= 0 and score >= SIMILAR:
+            found[path] = best
+            taken.add(best)
+            cell = by_row[best][-1]
+            reader.warn(
+                f"applications.{path}",
+                T.TABLE_3_ROWS[index].label,
+                f"{table.name}的行名写作「{one_line(cell.text)}」，按所在位置读作「{label}」",
+                table.where(cell.row, cell.col),
+            )
+    return found
+
+
+def _other_as_one_row(
+    reader: Reader, table: Table, candidates: list[tuple[int, list[Cell]]], found: dict[str, int]
+) -> int | None:
+    """The row of （六）其他处理 printed whole, without its three items (the 2019 layout)."""
+    if any(path.startswith(_OTHER) for path in found):
+        return None
+    group = L.RESULT_GROUPS["other"][0]
+    for r, cells in candidates:
+        if cells and same(cells[-1].text, group):
+            reader.warn(
+                f"applications.{_OTHER}other",
+                f"{group} {L.RESULT_GROUPS['other'][1]['other']}",
+                f"{table.name}的「{group}」是一行、没有下分的三项（2019 年格式），"
+                f"其数字按「{L.RESULT_GROUPS['other'][1]['other']}」读取，另两项按 0 读取",
+                table.where(r, cells[-1].col),
+            )
+            return r
+    return None
+
+
 def table_3(reader: Reader, table: Table) -> dict[str, Any]:
-    """表三 (申请): every row by its labels under the applicant columns; printed totals compared."""
+    """表三 (申请): every row by its labels under the applicant columns; printed totals kept."""
     first = _find(table, L.T3_NEW)
     if not first:
         raise reader.fail(f"{table.name}缺少「{L.T3_NEW}」行")
@@ -183,58 +280,39 @@ def table_3(reader: Reader, table: Table) -> dict[str, Any]:
         columns[key] = (found[0].col, header)
     data_start = min(col for col, _ in columns.values())
     candidates = [(r, table.row_cells(r, 0, data_start)) for r in range(top, len(table.grid))]
+    rows = _match_rows(reader, table, candidates)
+    whole_other = _other_as_one_row(reader, table, candidates, rows)
     out: dict[str, Any] = {}
-    sums = dict.fromkeys(L.APPLICANT_COLUMNS, 0)
-    total_row = -1
     for data_row in T.TABLE_3_ROWS:
-        path, labels = data_row.path, data_row.labels
-        matches = [r for r, cells in candidates if cells and same(cells[-1].text, labels[-1])]
-        if len(matches) > 1 and len(labels) > 2:
-            inner = [
-                r
-                for r in matches
-                if any(same(c.text, labels[-2]) for c in dict(candidates)[r][:-1])
-            ]
-            matches = inner or matches
-        label = data_row.label
-        if not matches:
+        path, label = data_row.path, data_row.label
+        r = rows.get(path)
+        if whole_other is not None and path.startswith(_OTHER):
+            r = whole_other if path == f"{_OTHER}other" else None
+            if r is None:
+                paths.put(out, path, dict.fromkeys(L.APPLICANT_COLUMNS, 0))
+                continue
+        if r is None:
             if path == "results.total":
                 continue
             raise reader.fail(f"{table.name}缺少「{label}」行")
-        r = matches[0]
+        row: dict[str, int | None] = {}
         if path == "results.total":
-            total_row = r
+            for key, (col, _) in columns.items():
+                row[key] = reader.total(table, r, col, f"applications.{path}.{key}")
+            given = {key: value for key, value in row.items() if value is not None}
+            if given:
+                paths.put(out, path, given)
             continue
-        row: dict[str, int] = {}
         for key in L.APPLICANT_COLUMNS:
             col, header = columns[key]
             row[key] = int(
                 reader.number(table, r, col, f"applications.{path}.{key}", label, header)
             )
-        col, header = columns["total"]
-        reader.total(
-            table,
-            r,
-            col,
-            f"applications.{path}.total",
-            f"{label} / {L.TOTAL}",
-            sum(row.values()),
-        )
-        if path.startswith("results."):
-            for key, value in row.items():
-                sums[key] += value
+        col, _ = columns["total"]
+        printed = reader.total(table, r, col, f"applications.{path}.total")
+        if printed is not None:
+            row["total"] = printed
         paths.put(out, path, row)
-    if total_row >= 0:
-        for key, (col, header) in columns.items():
-            derived = sum(sums.values()) if key == "total" else sums[key]
-            reader.total(
-                table,
-                total_row,
-                col,
-                f"applications.results.total.{key}",
-                f"{L.T3_RESULTS_TOTAL} / {header}",
-                derived,
-            )
     return out
 
 
@@ -280,31 +358,89 @@ def table_4(reader: Reader, table: Table) -> dict[str, Any]:
                 table, r, col, f"review_and_litigation.{group}.{key}", label, header
             )
         col, _ = columns["total"]
-        reader.total(
-            table,
-            r,
-            col,
-            f"review_and_litigation.{group}.total",
-            f"{label} / {L.TOTAL}",
-            sum(int(value) for value in row.values()),
-        )
+        printed = reader.total(table, r, col, f"review_and_litigation.{group}.total")
+        if printed is not None:
+            row["total"] = printed
         out[group] = row
     return out
 
 
-def find_tables(reader: Reader, body: etree._Element) -> dict[str, Table]:
-    """The three official tables of ``body`` by key (t2/t3/t4), each found by its marker label."""
-    found: dict[str, Table] = {}
-    for tbl in body.iter(TBL):
-        text = norm(own_text(tbl))
-        for key, official in TABLES.items():
-            if norm(official.marker) in text:
-                if key not in found:
-                    found[key] = Table(official.name, tbl)
-                break
+def official_key(text: str) -> str | None:
+    """Which official table (t2/t3/t4) a table's text is, by the marker label only it holds."""
+    flat = norm(text)
     for key, official in TABLES.items():
-        if key not in found:
+        if norm(official.marker) in flat:
+            return key
+    return None
+
+
+def require_tables(reader: Reader, found: dict[str, Table], boxes: str = "") -> None:
+    """Fail naming the first official table missing from ``found``.
+
+    ``boxes`` is the text of the document's text boxes: a table drawn as text
+    boxes (LibreOffice's PDF import does that) is refused in so many words
+    rather than misread.
+    """
+    for key, official in TABLES.items():
+        if key in found:
+            continue
+        if norm(official.marker) in norm(boxes):
             raise reader.fail(
-                f"未找到{official.name}（{official.section[2:]}）：文档中没有含「{official.marker}」的表格"
+                f"{official.name}（{official.section[2:]}）是用文本框拼成的，不是表格"
+                "（常见于用 LibreOffice 或转换工具从 PDF 转成的文档），无法可靠读取；"
+                "请改为读取原来的 PDF 或 Word 文件"
             )
+        raise reader.fail(
+            f"未找到{official.name}（{official.section[2:]}）：文档中没有含「{official.marker}」的表格"
+        )
+
+
+def find_tables(reader: Reader, body: etree._Element) -> dict[str, Table]:
+    """The three official tables of ``body`` by key (t2/t3/t4), each found by its marker label.
+
+    A table split in two or more at a page break — the parts separated only by
+    empty paragraphs, a part without the marker, with or without the header
+    rows repeated — is read as one.
+    """
+    found: dict[str, Table] = {}
+    parts: dict[str, list[etree._Element]] = {}
+    current: list[etree._Element] | None = None
+    for block in blocks(body):
+        if block.tag == P:
+            if text(block).strip():
+                current = None
+            continue
+        key = official_key(own_text(block))
+        if key is not None and key not in parts:
+            current = parts[key] = [block]
+        elif key is None and current is not None:
+            current.append(block)
+        else:
+            current = None
+    for key, tbls in parts.items():
+        found[key] = Table(TABLES[key].name, tbls[0] if len(tbls) == 1 else _joined(tbls))
+    for tbl in body.iter(TBL):  # a table nested in a layout table's cell
+        key = official_key(own_text(tbl))
+        if key is not None and key not in found:
+            found[key] = Table(TABLES[key].name, tbl)
+    if len(found) < len(TABLES):
+        require_tables(reader, found, box_text(body))
     return found
+
+
+def _row_text(tr: etree._Element) -> str:
+    return norm("".join(t.text or "" for t in tr.iter(T_TEXT)))
+
+
+def _joined(tbls: list[etree._Element]) -> etree._Element:
+    """Parts of one table as one ``w:tbl``; header rows a later part repeats are dropped."""
+    joined = copy.deepcopy(tbls[0])
+    first = [_row_text(tr) for tr in children(tbls[0], TR)]
+    for tbl in tbls[1:]:
+        rows = list(children(tbl, TR))
+        skip = 0
+        while skip < min(len(rows), len(first)) and _row_text(rows[skip]) == first[skip]:
+            skip += 1
+        for tr in rows[skip:]:
+            joined.append(copy.deepcopy(tr))
+    return joined
