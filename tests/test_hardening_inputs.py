@@ -22,7 +22,7 @@ import hostile
 from conftest import SAMPLES
 from gidoc.checking.validate import validate
 from gidoc.cli import cli
-from gidoc.format.models import MAX_TEXT
+from gidoc.format.models import MAX_TEXT, MAX_TOTAL_TEXT
 from gidoc.output.context import build_context
 from gidoc.output.docx import ReportTemplate
 from gidoc.sources.load import load
@@ -132,6 +132,16 @@ def test_a_hundred_thousand_digit_count_names_the_field(tmp_path: Path, suffix: 
     assert len(output) < 2000  # the digits themselves are not printed
 
 
+def test_a_fee_with_a_hundred_thousand_places_is_said_briefly(tmp_path: Path) -> None:
+    text = (SAMPLES / "muye-2025.json").read_text(encoding="utf-8")
+    text = re.sub(r'("administrative_fees": )[0-9.]+', r"\g<1>0." + "1" * 100_000, text)
+    path = tmp_path / "fee.json"
+    path.write_text(text, encoding="utf-8")
+    output = clean(run("check", path))
+    assert "最多 6 位小数（万元精确到分），实际为 0.111111111111111111…（100000 位小数）" in output
+    assert len(output) < 2000
+
+
 def _sample(**changes: Any) -> dict[str, Any]:
     data = json.loads((SAMPLES / "muye-2025.json").read_text(encoding="utf-8"))
     data.update(changes)
@@ -160,6 +170,20 @@ def test_the_longest_text_check_allows_renders(tmp_path: Path) -> None:
     result = run("render", path)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "longest.docx").is_file()
+
+
+def test_check_refuses_texts_that_together_are_too_long_to_render(tmp_path: Path) -> None:
+    """Every text within its limit, together past what render writes in its time limit."""
+    page = "字" * (MAX_TEXT - 10)
+    data = _sample(problems=page, improvements=page, other_matters=page, preamble=page)
+    data["overview"]["summary"] = page + "尾"
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    output = clean(run("render", path))
+    assert "错误 overview.summary（一、总体情况 / 综述）：报告的文字共" in output
+    assert f"超过 gidoc 能生成的上限 {MAX_TOTAL_TEXT:,} 字" in output
+    assert "模板" not in output
+    assert not (tmp_path / "long.docx").exists()
 
 
 def test_a_hundred_sections_are_refused_by_name(tmp_path: Path) -> None:

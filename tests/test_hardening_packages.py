@@ -154,3 +154,22 @@ def test_convert_refuses_what_is_not_a_word_document(
     assert line.startswith("x.docx"), line
     assert said in line
     assert not (folder / "x.pdf").exists()
+
+
+# -- the same packages in a child process under a memory and a time limit ----------------
+@pytest.mark.parametrize("case", PACKAGES)
+def test_a_hostile_package_stays_within_memory_and_time(folder: Path, case: str) -> None:
+    """As a web service would run them: RLIMIT_AS in the child, a wall clock around it."""
+    from test_hardening_sandbox import RENDER_LIMIT, _gidoc
+
+    make, said = PACKAGES[case]
+    (folder / "t.docx").write_bytes(make(default_template_bytes()))
+    for args in (("render", "data.json", "--template", "t.docx"), ("template", "check", "t.docx")):
+        result, seconds = _gidoc(*args, cwd=folder)
+        assert result.returncode == 1, result.stdout + result.stderr
+        output = (result.stderr or result.stdout).strip()
+        assert "Traceback" not in output
+        assert output == output.splitlines()[0]
+        assert said in output
+        assert seconds < RENDER_LIMIT + 20
+    assert sorted(p.name for p in folder.iterdir()) == ["data.json", "t.docx"]

@@ -166,6 +166,14 @@ def test_template_check_reports_the_trial_render_failure(templates: dict[str, Pa
     assert any(p.severity == "error" and "上限" in p.message for p in problems)
 
 
+def test_template_check_knows_the_sandbox_globals(templates: dict[str, Path]) -> None:
+    """range() is the sandbox's: its limit is reported, not an unknown variable ``range``."""
+    messages = [p.message for p in check_template(templates["huge-range"]).errors]
+    assert messages
+    assert not [m for m in messages if "没有名为 range" in m]
+    assert any("range() 最多 100,000 项" in m for m in messages)
+
+
 def test_ordinary_templates_are_untouched_by_the_limits() -> None:
     # Far below every limit: a text of MAX_SIZE / 10 characters, a loop of 1,000.
     size = MAX_SIZE // 10

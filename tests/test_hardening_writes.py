@@ -165,3 +165,24 @@ def test_libreoffice_writing_nothing_on_a_full_disk_is_put_down_to_the_disk(
     assert result.exit_code == 3, result.output
     assert "磁盘空间不足（剩余 4 KB），LibreOffice 无法写出 PDF" in result.stderr
     assert "请确认文件能在 Word 或 LibreOffice 中正常打开" not in result.stderr
+
+
+def test_convert_lists_the_pdfs_written_when_another_fails(
+    batch: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "docx"
+    assert run("render", *batch[:3], "-o", f"{out}/").exit_code == 0
+
+    def share(
+        soffice: str, documents: Sequence[Path], *args: object, **kwargs: object
+    ) -> dict[int, bytes]:
+        return {i: b"%PDF-1.7 stand-in" for i, doc in enumerate(documents) if doc.stem != "b1"}
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
+    monkeypatch.setattr(pdf, "_convert_share", share)
+    pdfs = tmp_path / "pdf"
+    result = run("convert", *sorted(out.iterdir()), "-o", f"{pdfs}/")
+    assert result.exit_code == 3, result.output
+    assert f"LibreOffice 未能把以下文件转换为 PDF：{out / 'b1.docx'}" in result.stderr
+    assert f"已写出的 PDF：{pdfs / 'b0.pdf'}、{pdfs / 'b2.pdf'}" in result.stderr
+    assert everything(pdfs) == {"b0.pdf", "b2.pdf"}

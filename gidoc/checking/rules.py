@@ -16,7 +16,13 @@ from collections.abc import Iterator
 from gidoc.errors import Problem
 from gidoc.format import labels as L
 from gidoc.format import tables as T
-from gidoc.format.models import ApplicantCounts, ApplicantTotals, CaseCounts, Report
+from gidoc.format.models import (
+    MAX_TOTAL_TEXT,
+    ApplicantCounts,
+    ApplicantTotals,
+    CaseCounts,
+    Report,
+)
 
 _T3 = T.TABLE_3.key
 _T3_NAME = T.TABLE_3.name
@@ -93,9 +99,31 @@ def _case_total(key: str, group: CaseCounts) -> Iterator[Problem]:
         )
 
 
+def _total_text(report: Report) -> Iterator[Problem]:
+    """An error, at the longest text, when all texts together exceed what render can write."""
+    texts = list(_texts(report))
+    texts += [
+        (
+            f"overview.sections[{i}].heading",
+            f"{L.SECTION_1} / {L.sub_heading_number(i + 1)}",
+            s.heading,
+        )
+        for i, s in enumerate(report.overview.sections)
+    ]
+    total = sum(len(text) for _, _, text in texts)
+    if total > MAX_TOTAL_TEXT:
+        path, label, longest = max(texts, key=lambda item: len(item[2]))
+        yield Problem(
+            path,
+            label,
+            f"报告的文字共 {total:,} 字，超过 gidoc 能生成的上限 {MAX_TOTAL_TEXT:,} 字"
+            f"（一份年报全文通常不到 2 万字）；本项 {len(longest):,} 字，最长",
+        )
+
+
 def cross_check(report: Report) -> list[Problem]:
-    """Every official arithmetic relation the report breaks, as errors."""
-    problems: list[Problem] = []
+    """Every official arithmetic relation the report breaks, and a report too long to write."""
+    problems: list[Problem] = list(_total_text(report))
     for path, label, row in _rows_of_table_3(report):
         problems += _row_total(path, label, row)
     given = report.applications.results.total

@@ -242,7 +242,12 @@ def _message(error: ErrorDetails) -> str:
     if kind == "less_than_equal":
         return f"不能大于 {ctx.get('le')}，实际为 {_number(value)}；请检查是否多打了数字"
     if kind == "decimal_max_places":
-        return f"最多 {FEE_PLACES} 位小数（万元精确到分），实际为 {value}"
+        shown = str(value)
+        if len(shown) > _SHOWN_DIGITS and isinstance(value, Decimal):
+            exponent = value.as_tuple().exponent
+            places = -exponent if isinstance(exponent, int) else 0
+            shown = f"{shown[:_SHOWN_DIGITS]}…（{places} 位小数）"
+        return f"最多 {FEE_PLACES} 位小数（万元精确到分），实际为 {shown}"
     if kind in ("decimal_type", "decimal_parsing", "finite_number"):
         return f"应为不带引号的数字，实际为{_found(value)}"
     if kind == "string_unicode":

@@ -40,6 +40,9 @@ FEE_PLACES = 6
 #: Characters a text field may hold.  A whole report is some 20,000; Word's XML, as gidoc
 #: reads it back, holds at most 10 MB in one paragraph, and check refuses what render cannot write.
 MAX_TEXT = 100_000
+#: Characters all the texts of a report may hold together (25 times a long report): more
+#: takes render past its time limit, which would blame the template.
+MAX_TOTAL_TEXT = 500_000
 #: Sub-sections of 一、总体情况: they are numbered （一）…（九十九）.
 MAX_SECTIONS = 99
 

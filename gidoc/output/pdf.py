@@ -86,7 +86,7 @@ def convert(
     ``timeout`` bounds each document (and, in the one-shot way, each process).
     ``progress`` is called with the number of PDFs finished so far.  The PDFs
     that succeed are written (atomically) even if others fail; then
-    :class:`ConversionError` names every document that failed.
+    :class:`ConversionError` names every document that failed, and every PDF written.
     """
     if len(documents) != len(targets):
         raise ValueError("one target per document")
@@ -111,14 +111,16 @@ def convert(
             written.append(target)
         else:
             failed.append(str(document))
+    # Whatever failed, the message ends with the PDFs that were written, if any.
+    done = f"\n已写出的 PDF：{'、'.join(map(str, written))}" if written else ""
     if len(errors) == 1 or (errors and len(failed) == len(documents)):
-        raise errors[0]
+        raise ConversionError(f"{errors[0]}{done}")
     if unwritten:
-        raise ConversionError("PDF 未能写出：" + "；".join(unwritten))
+        raise ConversionError("PDF 未能写出：" + "；".join(unwritten) + done)
     if failed:
         raise ConversionError(
             f"LibreOffice 未能把以下文件转换为 PDF：{'、'.join(failed)}；"
-            "请确认文件能在 Word 或 LibreOffice 中正常打开"
+            f"请确认文件能在 Word 或 LibreOffice 中正常打开{done}"
         )
     return written
 

@@ -203,7 +203,8 @@ def _first(value: Any) -> Any:
 class _Checker:
     def __init__(self, context: Mapping[str, Any]) -> None:
         self.env = environment()
-        self.scope = _Scope(context)
+        # range(), namespace(), dict() … are the sandbox's own (bounded): not data, yet known.
+        self.scope = _Scope({**dict.fromkeys(self.env.globals, ""), **context})
         self.stack: list[tuple[str, str]] = []
         self.problems: list[Problem] = []
 
