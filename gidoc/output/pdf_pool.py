@@ -580,7 +580,7 @@ class PdfPool:
                 self._changed.wait(1.0)
 
     def close(self) -> None:
-        """Stop every LibreOffice (letting idle ones close), remove every temporary file.
+        """Stop every LibreOffice, remove every temporary file.
 
         Requests still converting fail with :class:`ConversionError`.
         """
@@ -598,9 +598,9 @@ class PdfPool:
         for worker in others:  # starting or busy: their own threads end them
             worker.kill()
         for worker in idle:
-            _Worker.ask_to_end(worker.process)
-        for worker in idle:
-            worker.stop(graceful=True)
+            # Killed, not asked to close: the profile is thrown away anyway, and a
+            # LibreOffice closing itself takes a few tenths of a second more.
+            worker.stop()
         for thread in threads:
             thread.join()
         shutil.rmtree(self.root, ignore_errors=True)
