@@ -19,38 +19,26 @@ from __future__ import annotations
 
 import contextlib
 import importlib.resources
-import itertools
-import json
 import os
-import select
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from gidoc.output import signals
+from gidoc.output.pdf_worker import Gone, Late, Untouched, Worker, names
 from gidoc.output.soffice import (
     INSTALL_HINT,
     PER_DOCUMENT_SECONDS,
     START_SECONDS,
     ConversionError,
-    ConversionTimeout,
     Progress,
-    convert_share,
-    environment,
     find_soffice,
     font_config,
-    forget_seed,
     is_pdf,
-    keep_seed,
-    network_wall,
-    remove_pipes,
-    seed_profile,
     uno_python,
 )
 
@@ -60,241 +48,6 @@ MAX_DOCUMENTS_PER_PROCESS = 100
 QUEUE_PER_WORKER = 8
 #: What a document may be called inside the pool (LibreOffice reads the type from the name too).
 _SUFFIXES = (".docx", ".doc", ".wps", ".odt", ".rtf")
-_names = itertools.count()
-
-
-class _Late(Exception):
-    """The worker did not answer in time."""
-
-
-class _Gone(Exception):
-    """The worker's process ended (crashed, killed) or spoke nonsense."""
-
-
-class _Untouched(_Gone):
-    """The worker's process had ended before it began on the document."""
-
-
-class _Worker:
-    """One LibreOffice behind one bridge process, in a folder of its own.
-
-    Used by one thread at a time: the one starting it, or the request it is busy
-    with.  Only that thread closes its pipes and removes its folder (:meth:`stop`);
-    any other thread may only :meth:`kill` it, which ends the owner's wait.
-    """
-
-    def __init__(self, pool: PdfPool, index: int) -> None:
-        self.pool = pool
-        self.index = index
-        self.generation = 0
-        self.state = "starting"  # starting | idle | busy | broken | closed
-        self.error = ""
-        self.documents = 0
-        self.process: subprocess.Popen[bytes] | None = None
-        self.folder: Path | None = None
-        self.pipe = ""
-        self._buffer = b""
-
-    # -- life ---------------------------------------------------------------------
-    def start(self) -> None:
-        """Start the bridge and its LibreOffice; return once it answers.
-
-        Raises :class:`ConversionError` (:class:`ConversionTimeout` past the start
-        time limit).
-        """
-        pool = self.pool
-        self.generation += 1
-        self.documents = 0
-        self._buffer = b""
-        folder = pool.root / f"w{self.index}-{self.generation}"
-        for part in ("in", "out", "tmp"):
-            (folder / part).mkdir(parents=True)
-        self.folder = folder
-        if pool.python is None:  # one-shot mode: nothing to keep running
-            return
-        deadline = time.monotonic() + pool.start_seconds
-        profile = folder / "profile"
-        seeded = seed_profile(pool.soffice, profile)
-        try:
-            self._launch(profile, deadline)
-        except ConversionTimeout:
-            raise
-        except ConversionError:
-            if not seeded or pool.closed:
-                raise
-            # Perhaps a seed LibreOffice cannot use after all: drop it, start from nothing.
-            forget_seed(pool.soffice)
-            self._end_process()
-            shutil.rmtree(profile, ignore_errors=True)
-            seeded = False
-            self._launch(profile, deadline)
-        if not seeded:
-            keep_seed(pool.soffice, profile)
-        if pool.warm_up is not None:
-            # A first document loads Word import, fonts and PDF export (about a second);
-            # paid here, not by the first request.
-            source, target = folder / "in" / "warm-up.docx", folder / "out" / "warm-up.pdf"
-            shutil.copyfile(pool.warm_up, source)
-            try:
-                self.convert(source, target, False, pool.start_seconds)
-            except (_Late, _Gone):
-                raise ConversionError(f"LibreOffice 无法启动。{INSTALL_HINT}") from None
-            finally:
-                source.unlink()
-                target.unlink(missing_ok=True)
-
-    def _launch(self, profile: Path, deadline: float) -> None:
-        """Start the bridge on ``profile``; return once LibreOffice answers, by ``deadline``."""
-        pool = self.pool
-        folder = profile.parent
-        self.pipe = (
-            f"gidoc-{os.getpid()}-{id(pool):x}-{self.index}-{self.generation}-{next(_names)}"
-        )
-        self._buffer = b""
-        command = [
-            *network_wall(),
-            str(pool.python),
-            str(pool.bridge),
-            pool.soffice,
-            profile.as_uri(),
-            self.pipe,
-        ]
-        with pool.lock:
-            if pool.closed:
-                raise ConversionError("PDF 转换服务已关闭")
-            try:
-                self.process = signals.start(
-                    command,
-                    cwd=folder,
-                    env=environment(pool.fonts, folder / "tmp"),
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                )
-            except InterruptedError:
-                raise ConversionError("已中止，未启动 LibreOffice") from None
-            except OSError as exc:
-                raise ConversionError(
-                    f"无法启动 LibreOffice（{command[0]}：{exc.strerror}）。{INSTALL_HINT}"
-                ) from None
-        try:
-            answer = self._answer(deadline)
-        except _Late:
-            raise ConversionTimeout(
-                f"LibreOffice 在 {pool.start_seconds:g} 秒内没有完成转换（尚未启动完毕），已终止；"
-                "可用 --timeout 延长时限"
-            ) from None
-        except _Gone:
-            answer = None
-        if not answer or not answer.get("ready"):
-            raise ConversionError(f"LibreOffice 无法启动。{INSTALL_HINT}")
-
-    def kill(self) -> None:
-        """Kill the process group, from any thread; the owner's wait then ends."""
-        process = self.process
-        if process is not None:
-            signals.finished(process)
-
-    def stop(self, graceful: bool = False) -> None:
-        """End the process group (after letting LibreOffice close, if ``graceful``),
-        close its pipes, remove its folder and its sockets.  Only by the owner."""
-        self._end_process(graceful)
-        if self.folder is not None:
-            remove_pipes(self.folder / "profile", self.pipe)
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder = None
-
-    def _end_process(self, graceful: bool = False) -> None:
-        process, self.process = self.process, None
-        if process is None:
-            return
-        if graceful:
-            self.ask_to_end(process)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(10)
-        signals.finished(process)
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        if self.folder is not None:
-            remove_pipes(self.folder / "profile", self.pipe)
-
-    @staticmethod
-    def ask_to_end(process: subprocess.Popen[bytes] | None) -> None:
-        """End of input: the bridge closes LibreOffice and exits."""
-        if process is not None and process.stdin is not None:
-            with contextlib.suppress(OSError):
-                process.stdin.close()
-
-    def alive(self) -> bool:
-        """Whether the worker can take a document (its process still runs, if it has one)."""
-        if self.pool.python is None:
-            return True
-        return self.process is not None and self.process.poll() is None
-
-    # -- work ---------------------------------------------------------------------
-    def convert(self, source: Path, target: Path, pdfa: bool, limit: float) -> str:
-        """Convert ``source`` to ``target``; '' on success, else LibreOffice's complaint.
-
-        Raises :class:`_Late` past ``limit`` seconds and :class:`_Gone` when the
-        process ended: both leave the worker to be replaced.
-        """
-        if self.pool.python is None:
-            try:
-                made = convert_share(self.pool.soffice, [source], pdfa, limit, None)
-            except ConversionTimeout:
-                raise _Late from None
-            if 0 in made:
-                target.write_bytes(made[0])
-                return ""
-            return "no PDF"
-        process = self.process
-        if process is None or process.stdin is None:
-            raise _Gone
-        request = {"source": str(source), "target": str(target), "pdfa": pdfa}
-        try:
-            process.stdin.write(json.dumps(request).encode() + b"\n")
-            process.stdin.flush()
-        except OSError:
-            raise _Gone from None
-        answer = self._answer(time.monotonic() + limit)
-        if answer is None:
-            raise _Gone
-        if answer.get("ok"):
-            return ""
-        if not answer.get("office_alive", True):
-            raise _Untouched if answer.get("untouched") else _Gone
-        return str(answer.get("error") or "no PDF")
-
-    def _answer(self, deadline: float) -> dict[str, Any] | None:
-        """The bridge's next line as JSON; None at end of output (the process ended)."""
-        process = self.process
-        if process is None or process.stdout is None:
-            raise _Gone
-        fd = process.stdout.fileno()
-        while b"\n" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _Late
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                raise _Gone from None
-            if not chunk:
-                return None
-            self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        try:
-            answer = json.loads(line)
-        except ValueError:
-            raise _Gone from None
-        if not isinstance(answer, dict):
-            raise _Gone
-        return answer
 
 
 class PdfPool:
@@ -350,7 +103,7 @@ class PdfPool:
             self._stack.enter_context(importlib.resources.as_file(template)) if warm_up else None
         )
         self.root = Path(tempfile.mkdtemp(prefix="gidoc-pool-"))
-        self._workers = [_Worker(self, index) for index in range(self.size)]
+        self._workers = [Worker(self, index) for index in range(self.size)]
         with self.lock:
             for worker in self._workers:
                 self._restart(worker, stop=False)
@@ -418,12 +171,12 @@ class PdfPool:
     def _convert(self, docx: bytes, name: str, pdfa: bool, *, queued: bool) -> bytes:
         try:
             return self._convert_once(docx, name, pdfa, queued)
-        except _Untouched:
+        except Untouched:
             # The worker's LibreOffice had died before it saw this document (the
             # watchdog had not yet noticed): the document is not to blame, try once more.
             try:
                 return self._convert_once(docx, name, pdfa, queued)
-            except _Untouched:
+            except Untouched:
                 raise ConversionError(
                     f"{name}：LibreOffice 意外退出（已重启），请稍后再试"
                 ) from None
@@ -431,7 +184,7 @@ class PdfPool:
     def _convert_once(self, docx: bytes, name: str, pdfa: bool, queued: bool) -> bytes:
         worker = self._acquire(name, queued)
         suffix = Path(name).suffix.lower()
-        number = next(_names)
+        number = next(names)
         folder = worker.folder
         assert folder is not None
         source = folder / "in" / f"{number}{suffix if suffix in _SUFFIXES else '.docx'}"
@@ -441,16 +194,16 @@ class PdfPool:
             try:
                 source.write_bytes(docx)
                 complaint = worker.convert(source, target, pdfa, self.per_document_seconds)
-            except _Late:
+            except Late:
                 replace = True
                 raise ConversionError(
                     f"{name}：LibreOffice 在 {self.per_document_seconds:g} 秒内没有完成转换，"
                     "已终止并重启该 LibreOffice；请检查文档是否过大、损坏"
                 ) from None
-            except _Untouched:
+            except Untouched:
                 replace = True
                 raise
-            except (_Gone, OSError):
+            except (Gone, OSError):
                 replace = True
                 if self.closed:
                     raise ConversionError(f"{name}：PDF 转换服务已关闭") from None
@@ -470,7 +223,7 @@ class PdfPool:
                 target.unlink()
             self._release(worker, replace)
 
-    def _acquire(self, name: str, queued: bool) -> _Worker:
+    def _acquire(self, name: str, queued: bool) -> Worker:
         """A free worker, marked busy; waits (bounded in number and time) when all are busy."""
         deadline = time.monotonic() + self.wait_seconds
         retried = waiting = False
@@ -509,7 +262,7 @@ class PdfPool:
                 if waiting:
                     self._waiting -= 1
 
-    def _release(self, worker: _Worker, replace: bool) -> None:
+    def _release(self, worker: Worker, replace: bool) -> None:
         with self._changed:
             worker.documents += 1
             if self.closed:
@@ -527,7 +280,7 @@ class PdfPool:
         worker.stop()  # closed meanwhile: this thread owns the worker, so it ends it
 
     # -- starting and stopping ------------------------------------------------------
-    def _restart(self, worker: _Worker, *, stop: bool = True, graceful: bool = False) -> None:
+    def _restart(self, worker: Worker, *, stop: bool = True, graceful: bool = False) -> None:
         """Replace ``worker``'s process in the background (called holding the lock)."""
         worker.state = "starting"
 
@@ -580,7 +333,7 @@ class PdfPool:
                 self._changed.wait(1.0)
 
     def close(self) -> None:
-        """Stop every LibreOffice (letting idle ones close), remove every temporary file.
+        """Stop every LibreOffice, remove every temporary file.
 
         Requests still converting fail with :class:`ConversionError`.
         """
@@ -598,9 +351,9 @@ class PdfPool:
         for worker in others:  # starting or busy: their own threads end them
             worker.kill()
         for worker in idle:
-            _Worker.ask_to_end(worker.process)
-        for worker in idle:
-            worker.stop(graceful=True)
+            # Killed, not asked to close: the profile is thrown away anyway, and a
+            # LibreOffice closing itself takes a few tenths of a second more.
+            worker.stop()
         for thread in threads:
             thread.join()
         shutil.rmtree(self.root, ignore_errors=True)
