@@ -1,116 +1,61 @@
 """Word documents → PDF through LibreOffice, surviving its habits.
 
-A batch is converted by one headless LibreOffice per core (never one per
-document), each over its share of the documents, each with a private user
-profile (two processes sharing a profile silently lose a file), ``--norestore``, gidoc's own font configuration (through
-``FONTCONFIG_FILE``, never touching the system's) and a timeout that kills
-the whole process group.  LibreOffice's exit code is not trusted: a PDF
-counts only if it exists and starts with ``%PDF-``.  Everything temporary
-lives in one temporary folder that is removed afterwards.
+A batch goes to a :class:`~gidoc.output.pdf_pool.PdfPool` sized for it: one
+warm LibreOffice per core (never one per document), each converting document
+after document over UNO, so only the start is paid per process, not per file.
+Without LibreOffice's ``uno`` module the batch is shared among one-shot
+``soffice --convert-to`` runs instead (:func:`gidoc.output.soffice.convert_share`).
+Either way each LibreOffice runs as :mod:`gidoc.output.soffice` sets it up
+(private profile, gidoc's fonts, no network, killed at its time limit), a PDF
+counts only if it starts with ``%PDF-``, and every temporary file goes.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import importlib.resources
 import os
 import shutil
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from gidoc.errors import GidocError
-from gidoc.output import signals
 from gidoc.output.files import write_atomic
-
-#: Environment variable naming the LibreOffice program to use instead of searching PATH.
-SOFFICE_ENV = "GIDOC_SOFFICE"
-#: Where to look for LibreOffice, in order (``soffice`` first: ``libreoffice`` is a wrapper).
-SOFFICE_NAMES = ("soffice", "libreoffice")
-#: How to install what PDF output needs, said whenever something is missing.
-INSTALL_HINT = (
-    "请安装 LibreOffice 和字体：sh scripts/setup-debian.sh"
-    "（或 sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2）"
+from gidoc.output.pdf_pool import PdfPool
+from gidoc.output.soffice import (
+    INSTALL_HINT,
+    PER_DOCUMENT_SECONDS,
+    SOFFICE_ENV,
+    START_SECONDS,
+    ConversionError,
+    Progress,
+    convert_share,
+    environment,
+    find_soffice,
+    font_config,
+    network_wall,
+    uno_python,
 )
-#: Seconds allowed for LibreOffice to start, and for each document.
-START_SECONDS = 60.0
-PER_DOCUMENT_SECONDS = 30.0
-#: Fewest documents worth a LibreOffice process of their own in a batch.
+
+# Kept importable from here, where they lived before the pool shared them.
+__all__ = [
+    "INSTALL_HINT",
+    "MIN_SHARE",
+    "SOFFICE_ENV",
+    "ConversionError",
+    "Progress",
+    "batch_workers",
+    "convert",
+    "environment",
+    "find_soffice",
+    "font_config",
+    "font_roles",
+    "network_wall",
+    "resolve_font",
+    "soffice_version",
+]
+
+#: Fewest documents worth a one-shot LibreOffice process of their own in a batch.
 MIN_SHARE = 4
-_PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
-
-
-class ConversionError(GidocError):
-    """LibreOffice is missing, timed out, or produced no PDF; exit code 3."""
-
-    exit_code = 3
-
-
-Progress = Callable[[int], None]
-
-
-def find_soffice() -> str | None:
-    """The LibreOffice program: ``$GIDOC_SOFFICE`` if set, else the first on PATH."""
-    chosen = os.environ.get(SOFFICE_ENV)
-    if chosen:
-        return chosen if Path(chosen).exists() else None
-    for name in SOFFICE_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-@contextlib.contextmanager
-def font_config() -> Iterator[Path]:
-    """A real path to gidoc's fontconfig file (package data)."""
-    resource = importlib.resources.files("gidoc") / "fonts.conf"
-    with importlib.resources.as_file(resource) as path:
-        yield path
-
-
-def _environment(fonts: Path, temp: Path | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env["FONTCONFIG_FILE"] = str(fonts)
-    env.pop("FONTCONFIG_PATH", None)
-    if temp is not None:
-        # LibreOffice leaves lu*.tmp folders in $TMPDIR when it is killed (a timeout,
-        # a signal); inside gidoc's own temporary folder they go when that folder goes.
-        for name in ("TMPDIR", "TMP", "TEMP"):
-            env[name] = str(temp)
-    return env
-
-
-@functools.cache
-def network_wall() -> tuple[str, ...]:
-    """A command prefix that runs LibreOffice without network access, or () if the system forbids.
-
-    Documents are checked for external links before conversion; a private network
-    namespace (``unshare -n``: only a loopback that is down) is the second wall,
-    should a link slip through.  Tried once per process; no namespace, no wall.
-    """
-    if os.environ.get("GIDOC_NETWORK_WALL", "1") == "0":
-        return ()
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        return ()
-    for flags in (("-n",), ("-r", "-n")):  # as root; else in a user namespace
-        try:
-            result = subprocess.run(
-                [unshare, *flags, "true"],
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=10,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if result.returncode == 0:
-            return (unshare, *flags)
-    return ()
 
 
 def batch_workers(count: int) -> int:
@@ -132,10 +77,10 @@ def convert(
     """Convert each document to the PDF at the same position in ``targets``.
 
     The batch is shared among :func:`batch_workers` LibreOffice processes (one
-    for fewer than ``2 * MIN_SHARE`` documents), each converting its whole
-    share in one run.  ``pdfa`` asks for PDF/A-2b; ``timeout`` bounds each
-    process.  ``progress`` is called with the number of PDFs finished so far.
-    The PDFs that succeed are written (atomically) even if others fail; then
+    for fewer than ``2 * MIN_SHARE`` documents).  ``pdfa`` asks for PDF/A-2b;
+    ``timeout`` bounds each document (and, in the one-shot way, each process).
+    ``progress`` is called with the number of PDFs finished so far.  The PDFs
+    that succeed are written (atomically) even if others fail; then
     :class:`ConversionError` names every document that failed.
     """
     if len(documents) != len(targets):
@@ -145,11 +90,66 @@ def convert(
     soffice = find_soffice()
     if soffice is None:
         raise ConversionError(f"未找到 LibreOffice，无法生成 PDF。{INSTALL_HINT}")
+    count = max(1, min(workers or batch_workers(len(documents)), len(documents)))
+    if uno_python() is not None:
+        results, errors = _convert_warm(documents, pdfa, timeout, progress, count)
+    else:
+        results, errors = _convert_shares(soffice, documents, pdfa, timeout, progress, count)
+    written, failed = [], []
+    for index, (document, target) in enumerate(zip(documents, targets, strict=True)):
+        if index in results:
+            write_atomic(target, results[index])
+            written.append(target)
+        else:
+            failed.append(str(document))
+    if len(errors) == 1 or (errors and len(failed) == len(documents)):
+        raise errors[0]
+    if failed:
+        raise ConversionError(
+            f"LibreOffice 未能把以下文件转换为 PDF：{'、'.join(failed)}；"
+            "请确认文件能在 Word 或 LibreOffice 中正常打开"
+        )
+    return written
+
+
+def _convert_warm(
+    documents: Sequence[Path],
+    pdfa: bool,
+    timeout: float | None,
+    progress: Progress | None,
+    count: int,
+) -> tuple[dict[int, bytes], list[ConversionError]]:
+    """The batch on a pool of ``count`` warm LibreOffice processes."""
+    per_document = PER_DOCUMENT_SECONDS if timeout is None else timeout
+    with PdfPool(
+        count,
+        per_document_seconds=per_document,
+        start_seconds=START_SECONDS if timeout is None else max(timeout, START_SECONDS),
+        wait_seconds=START_SECONDS + per_document * len(documents),
+    ) as pool:
+        made = pool.convert_many(
+            [(document.read_bytes(), str(document)) for document in documents],
+            pdfa=pdfa,
+            progress=progress,
+        )
+    results = {i: pdf for i, pdf in enumerate(made) if isinstance(pdf, bytes)}
+    errors = [error for error in made if isinstance(error, ConversionError)]
+    return results, errors
+
+
+def _convert_shares(
+    soffice: str,
+    documents: Sequence[Path],
+    pdfa: bool,
+    timeout: float | None,
+    progress: Progress | None,
+    count: int,
+) -> tuple[dict[int, bytes], list[ConversionError]]:
+    """The batch shared among ``count`` one-shot LibreOffice runs, each over its whole share."""
     # Imported here: only a PDF run needs threads, and start-up time counts for every run.
     import concurrent.futures
     import threading
 
-    count = max(1, min(workers or batch_workers(len(documents)), len(documents)))
     shares = [list(range(k, len(documents), count)) for k in range(count)]
     finished = [0] * count
     lock = threading.Lock()
@@ -165,7 +165,7 @@ def convert(
         limit = (
             timeout if timeout is not None else START_SECONDS + PER_DOCUMENT_SECONDS * len(share)
         )
-        pdfs = _convert_share(soffice, share, pdfa, limit, report)
+        pdfs = convert_share(soffice, share, pdfa, limit, report)
         return {shares[k][j]: data for j, data in pdfs.items()}
 
     with concurrent.futures.ThreadPoolExecutor(count) as pool:
@@ -177,123 +177,7 @@ def convert(
                 results.update(future.result())
             except ConversionError as exc:
                 errors.append(exc)
-    written, failed = [], []
-    for index, (document, target) in enumerate(zip(documents, targets, strict=True)):
-        if index in results:
-            write_atomic(target, results[index])
-            written.append(target)
-        else:
-            failed.append(str(document))
-    if errors:
-        raise errors[0]
-    if failed:
-        raise ConversionError(
-            f"LibreOffice 未能把以下文件转换为 PDF：{'、'.join(failed)}；"
-            "请确认文件能在 Word 或 LibreOffice 中正常打开"
-        )
-    return written
-
-
-def _convert_share(
-    soffice: str,
-    documents: Sequence[Path],
-    pdfa: bool,
-    limit: float,
-    progress: Progress,
-) -> dict[int, bytes]:
-    """One LibreOffice run over ``documents``; the PDFs made, by position."""
-    with tempfile.TemporaryDirectory(prefix="gidoc-pdf-") as folder, font_config() as fonts:
-        work = Path(folder)
-        inbox, outbox = work / "in", work / "out"
-        inbox.mkdir()
-        outbox.mkdir()
-        # Numbered copies: two inputs named alike must not collide in LibreOffice's outdir.
-        names = []
-        for index, document in enumerate(documents):
-            name = f"{index:04d}{document.suffix.lower() or '.docx'}"
-            shutil.copyfile(document, inbox / name)
-            names.append(name)
-        temp = work / "tmp"
-        temp.mkdir()
-        command = [
-            *network_wall(),
-            soffice,
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--nofirststartwizard",
-            "--nolockcheck",
-            "--norestore",
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--convert-to",
-            _PDFA_FILTER if pdfa else "pdf",
-            "--outdir",
-            str(outbox),
-            *names,
-        ]
-        _run(command, inbox, _environment(fonts, temp), limit, outbox, len(names), progress)
-        made = {}
-        for index, name in enumerate(names):
-            pdf = outbox / (Path(name).stem + ".pdf")
-            if _is_pdf(pdf):
-                made[index] = pdf.read_bytes()
-        return made
-
-
-def _is_pdf(path: Path) -> bool:
-    try:
-        with path.open("rb") as stream:
-            return stream.read(5) == b"%PDF-"
-    except OSError:
-        return False
-
-
-def _run(
-    command: list[str],
-    cwd: Path,
-    env: dict[str, str],
-    limit: float,
-    outbox: Path,
-    count: int,
-    progress: Progress | None,
-) -> None:
-    """Run LibreOffice in its own process group; kill the group at the time limit."""
-    try:
-        # Registered, so that SIGTERM/SIGHUP kill this group too (gidoc.output.signals).
-        process = signals.start(
-            command,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    except InterruptedError:
-        raise ConversionError("已中止，未启动 LibreOffice") from None
-    except OSError as exc:
-        raise ConversionError(
-            f"无法启动 LibreOffice（{command[0]}：{exc.strerror}）。{INSTALL_HINT}"
-        ) from None
-    deadline = time.monotonic() + limit
-    done = 0
-    try:
-        while process.poll() is None:
-            if time.monotonic() > deadline:
-                raise ConversionError(
-                    f"LibreOffice 在 {limit:.0f} 秒内没有完成转换，已终止；"
-                    "可用 --timeout 延长时限，或检查文档是否过大、损坏"
-                )
-            time.sleep(0.05)
-            if progress is not None:
-                finished = sum(1 for _ in outbox.glob("*.pdf"))
-                if finished != done:
-                    done = finished
-                    progress(done)
-    finally:
-        signals.finished(process)
-    if progress is not None and done != count:
-        progress(sum(1 for _ in outbox.glob("*.pdf")))
+    return results, errors
 
 
 # -- diagnosis ---------------------------------------------------------------------
@@ -323,7 +207,7 @@ def resolve_font(name: str) -> str | None:
     with font_config() as fonts:
         result = subprocess.run(
             [fc_match, "--format=%{family[0]}:%{style[0]}", name],
-            env=_environment(fonts),
+            env=environment(fonts),
             capture_output=True,
             text=True,
             check=False,
