@@ -262,16 +262,18 @@ def log_in(page: Any, live: Live, key: str) -> None:
 
 @pytest.fixture
 def open_page(live: Live, chromium: Any) -> Iterator[Callable[..., Any]]:
-    """``open_page(key=None)``: a new page in a context of its own, logged in as ``key`` if given."""
+    """``open_page(key=None, **context_options)``: a new page in a context of its own, logged in
+    as ``key`` if given; options (``viewport=…``) go to playwright's ``new_context``."""
     contexts: list[Any] = []
 
     def opener(key: str | None = None, **options: Any) -> Any:
-        context = chromium.new_context(
-            locale="zh-CN",
-            accept_downloads=True,
-            viewport={"width": 1400, "height": 900},
+        settings = {
+            "locale": "zh-CN",
+            "accept_downloads": True,
+            "viewport": {"width": 1400, "height": 900},
             **options,
-        )
+        }
+        context = chromium.new_context(**settings)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

@@ -60,7 +60,7 @@ def test_a_clerk_starts_from_last_year_fills_in_saves_downloads_and_submits(
     page.get_by_label("沿用上年报告").check()
     with page.expect_navigation():
         page.get_by_role("button", name="新建", exact=True).click()
-    assert "2024 年政府信息公开工作年度报告" in page.locator("h1").inner_text()
+    assert "2024年政府信息公开工作年度报告" in page.locator("h1").inner_text()
     # Carried over from 2023: 上年结转 = last year's 结转下年度, and the table balances.
     assert cell(page, "applications.carried_over.natural_person").input_value() == "2"
     balance = td(page, "applications.*.natural_person")
@@ -101,7 +101,7 @@ def test_a_clerk_starts_from_last_year_fills_in_saves_downloads_and_submits(
     page.locator("#check-summary", has_text="没有错误").wait_for()
 
     with page.expect_download() as info:
-        page.get_by_role("link", name="下载Word 文档（.docx）").click()
+        page.get_by_role("link", name="下载 Word 文档（.docx）").click()
     target = tmp_path / "report.docx"
     info.value.save_as(target)
     data = read_report(target).data
@@ -316,7 +316,7 @@ def test_a_report_is_started_from_an_uploaded_file(
     page.get_by_label("报告文件").set_input_files(upload)
     with page.expect_navigation():
         page.get_by_role("button", name="上传并新建").click()
-    assert "2022 年政府信息公开工作年度报告" in page.locator("h1").inner_text()
+    assert "2022年政府信息公开工作年度报告" in page.locator("h1").inner_text()
     broken = tmp_path / "坏文件.docx"
     broken.write_bytes(b"not a word document")
     page.goto(live.url("/reports"))
