@@ -9,10 +9,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from browser import OTHER_AGENCY, Live, axe, console_errors, file_report, sample
+from browser import ACCOUNTS, OTHER_AGENCY, Live, axe, console_errors, file_report, sample
 from gidoc.sources.docx import read_report
 
 NEW = "applications.new_received"
+ACCOUNTS_REVIEWER = ACCOUNTS["reviewer"].name
 GRANTED = "applications.results.granted"
 
 
@@ -336,3 +337,94 @@ def test_pages_pass_axe(live: Live, open_page: Any) -> None:
     td(page, "applications.*.natural_person").locator(".cell-problem").wait_for()
     assert axe(page) == []
     assert console_errors(page) == []
+
+
+def test_a_returned_report_shows_the_note_and_warnings_apart_from_errors(
+    live: Live, open_page: Any
+) -> None:
+    data = sample(2017, OTHER_AGENCY)
+    # The sample's text says no application came in: a warning once table 三 has one.
+    data["applications"] = {
+        "new_received": {"natural_person": 1},
+        "results": {"granted": {"natural_person": 1}},
+    }
+    report_id = file_report(live, "clerk2", data)
+    status, _ = live.api("clerk2", "POST", f"/api/reports/{report_id}/submit", {"version": 1})
+    assert status == 200
+    note = "表三的申请数与正文不一致，请核对后重新提交。"
+    status, _ = live.api(
+        "reviewer", "POST", f"/api/reports/{report_id}/return", {"version": 1, "note": note}
+    )
+    assert status == 200
+    page = open_page("clerk2")
+    assert "已退回修改" in page.locator("#reports").inner_text()
+    page.goto(live.url(f"/reports/{report_id}"))
+    assert page.locator("#report-status").inner_text() == "已退回修改"
+    returned = page.locator("#returned-note")
+    assert note in returned.inner_text()
+    assert ACCOUNTS_REVIEWER in returned.inner_text()
+    assert note in page.locator("#comments").inner_text()
+    page.locator("#check-summary", has_text="没有错误").wait_for()
+    warnings = page.locator("#warning-list")
+    assert "文中说未收到政府信息公开申请" in warnings.inner_text()
+    assert page.locator("#errors-box").is_hidden()
+    beside = page.locator("#sec-2-body").locator("xpath=..").locator(".field-problem")
+    assert "文中说未收到政府信息公开申请" in beside.inner_text()
+    assert "warning-item" in (beside.get_attribute("class") or "")
+    # A warning does not stop the clerk: fixed text, saved, submitted again.
+    page.locator("#sec-2-body").fill("2017 年，我局收到政府信息公开申请 1 件，已予以公开。")
+    beside.wait_for(state="detached")
+    page.get_by_role("button", name="保存").click()
+    page.locator("#state", has_text="已保存为第 2 版").wait_for()
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交审核").click()
+    assert page.locator("#report-status").inner_text() == "已提交审核"
+
+
+def test_a_report_with_errors_cannot_be_submitted_and_says_why(live: Live, open_page: Any) -> None:
+    data = sample(2016, OTHER_AGENCY)
+    data["applications"] = {"new_received": {"natural_person": 2}}
+    report_id = file_report(live, "clerk2", data)
+    page = open_page("clerk2")
+    page.goto(live.url(f"/reports/{report_id}"))
+    page.locator("#check-summary", has_text="有 2 处错误").wait_for()
+    assert (
+        page.get_by_role("link", name="下载 Word 文档（.docx）").get_attribute("aria-disabled")
+        == "true"
+    )
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="提交审核").click()
+    assert status_of(nav.value) == 422
+    message = page.locator("#page-message")
+    assert message.locator("p").inner_text() == "报告还有 2 处错误，改正后才能提交"
+    assert "勾稽关系不成立" in message.inner_text()
+    assert page.locator("#report-status").inner_text() == "草稿"
+
+
+def test_the_reviewer_sees_a_report_read_only(live: Live, open_page: Any) -> None:
+    report_id = file_report(live, "clerk2", sample(2015, OTHER_AGENCY))
+    page = open_page("reviewer")
+    page.goto(live.url(f"/reports/{report_id}"))
+    assert page.get_by_role("button", name="保存").count() == 0
+    assert cell(page, f"{NEW}.natural_person").get_attribute("readonly") is not None
+    assert (
+        page.get_by_label("（一）存在的主要问题", exact=True).get_attribute("readonly") is not None
+    )
+    page.locator("#check-summary").wait_for()
+    assert axe(page) == []
+
+
+def test_the_form_is_usable_at_200_percent_zoom(live: Live, open_page: Any) -> None:
+    report_id = file_report(live, "clerk2", sample(2014, OTHER_AGENCY))
+    # 200 % zoom of a 1280 × 800 window: a 640 CSS pixels wide page at twice the pixel density.
+    page = open_page("clerk2", viewport={"width": 640, "height": 400}, device_scale_factor=2)
+    for path in ("/reports", f"/reports/{report_id}", f"/reports/{report_id}/versions"):
+        page.goto(live.url(path))
+        wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, (path, wide)  # only the tables scroll sideways, in their own box
+    page.goto(live.url(f"/reports/{report_id}"))
+    table = page.locator("#t3").locator("xpath=..")
+    assert table.evaluate("e => e.scrollWidth > e.clientWidth")
+    field = cell(page, f"{NEW}.total")
+    field.scroll_into_view_if_needed()
+    assert field.is_visible()
