@@ -428,3 +428,18 @@ def test_the_form_is_usable_at_200_percent_zoom(live: Live, open_page: Any) -> N
     field = cell(page, f"{NEW}.total")
     field.scroll_into_view_if_needed()
     assert field.is_visible()
+
+
+def test_a_comment_is_posted_in_place(live: Live, open_page: Any) -> None:
+    report_id = file_report(live, "clerk2", sample(2013, OTHER_AGENCY))
+    page = open_page("clerk2")
+    page.goto(live.url(f"/reports/{report_id}"))
+    page.get_by_label("写评论").fill("表二的数字已与法制科核对。")
+    navigated: list[str] = []
+    page.on("framenavigated", lambda frame: navigated.append(frame.url))
+    page.get_by_role("button", name="发表评论").click()
+    page.locator("#comments .comment", has_text="表二的数字已与法制科核对。").wait_for()
+    assert navigated == []  # htmx swapped the comments in; the form's typing is untouched
+    assert ACCOUNTS["clerk2"].name in page.locator("#comments .comment").first.inner_text()
+    assert page.get_by_label("写评论").input_value() == ""
+    assert console_errors(page) == []
