@@ -28,7 +28,7 @@
   function $(id) { return document.getElementById(id); }
   function cells() { return Array.prototype.slice.call(form.querySelectorAll("input[data-kind]")); }
 
-  /* -- data paths: "applications.new_received.other", "overview.sections[2].body" -- */
+  /* -- data paths: "a.b.c", "overview.sections[2].body" -- */
   function parts(path) {
     var out = [];
     path.replace(/([^.[\]]+)|\[(\d+)\]/g, function (m, key, index) {
