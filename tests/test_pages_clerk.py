@@ -9,8 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from browser import ACCOUNTS, OTHER_AGENCY, Live, axe, console_errors, file_report, sample
+from browser import ACCOUNTS, OTHER_AGENCY, PASSWORD, Live, axe, console_errors, file_report, sample
 from gidoc.sources.docx import read_report
+from gidoc.sources.load import load
 
 NEW = "applications.new_received"
 ACCOUNTS_REVIEWER = ACCOUNTS["reviewer"].name
@@ -443,3 +444,45 @@ def test_a_comment_is_posted_in_place(live: Live, open_page: Any) -> None:
     assert ACCOUNTS["clerk2"].name in page.locator("#comments .comment").first.inner_text()
     assert page.get_by_label("写评论").input_value() == ""
     assert console_errors(page) == []
+
+
+def test_preview_and_the_excel_form_of_a_saved_report(
+    live: Live, open_page: Any, tmp_path: Path
+) -> None:
+    data = sample(2012, OTHER_AGENCY)
+    data["active_disclosure"]["administrative_fees"] = 1.25
+    report_id = file_report(live, "clerk2", data)
+    page = open_page("clerk2")
+    page.goto(live.url(f"/reports/{report_id}"))
+    assert cell(page, "active_disclosure.administrative_fees").input_value() == "1.25"
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载 Excel 填报表（.xlsx）").click()
+    target = tmp_path / "form.xlsx"
+    info.value.save_as(target)
+    back = load(target)
+    assert str(back["active_disclosure"]["administrative_fees"]) == "1.25"
+    assert back["agency"] == OTHER_AGENCY
+    with page.expect_navigation():
+        page.get_by_role("link", name="预览网页").click()
+    assert page.locator("table").count() == 3
+    assert OTHER_AGENCY in page.locator("h1").inner_text()
+
+
+def test_an_expired_session_while_typing_keeps_the_changes(live: Live, open_page: Any) -> None:
+    report_id = file_report(live, "clerk2", sample(2011, OTHER_AGENCY))
+    page = open_page("clerk2")
+    page.goto(live.url(f"/reports/{report_id}"))
+    page.locator("#check-summary").wait_for()
+    live.expire_sessions("clerk2")
+    type_into(page, f"{NEW}.natural_person", "8")
+    page.locator("#state", has_text="登录已过期").wait_for()
+    with page.expect_navigation():
+        page.locator("#state").get_by_role("link", name="重新登录").click()
+    assert page.url.startswith(live.url("/login?next="))
+    page.get_by_label("用户名").fill(ACCOUNTS["clerk2"].name)
+    page.get_by_label("密码").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    assert page.url == live.url(f"/reports/{report_id}")
+    assert cell(page, f"{NEW}.natural_person").input_value() == "8"
+    assert page.locator("#draft-notice").is_visible()
