@@ -31,6 +31,9 @@ def test_wheel_carries_the_template_and_renders_from_another_folder(tmp_path: Pa
     assert "gidoc/templates/report.html" in names
     assert "gidoc/templates/__init__.py" in names
     assert "gidoc/fonts.conf" in names
+    for page_file in ("templates/base.html", "templates/report.html", "static/form.js",
+                      "static/gidoc.css", "static/htmx.min.js", "static/favicon.svg"):  # fmt: skip
+        assert f"gidoc/web/pages/{page_file}" in names
     target = tmp_path / "site"
     subprocess.run(
         [
