@@ -12,8 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-# The web service's fixtures (SQLite and a throw-away PostgreSQL), in a module of their own.
-pytest_plugins = ["webtest"]
+# The web service's fixtures (SQLite and a throw-away PostgreSQL), and the browser tests' live
+# service and chromium, in modules of their own.
+pytest_plugins = ["webtest", "browser"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
