@@ -93,9 +93,7 @@ def aggregate(
                 409, f"「{name}」{year} 年的报告已经存在，不能再汇总一份", id=exc.report_id
             ) from None
         sources = ", ".join(str(head.id) for head in heads)
-        store.log(
-            conn, principal.user, "aggregate", f"report {created.id} from {sources}", address
-        )
+        store.log(conn, principal.user, "aggregate", f"report {created.id} from {sources}", address)
     return created
 
 
@@ -122,6 +120,9 @@ class _Sink:
 
     def flush(self) -> None:
         """Nothing to do: the parts wait for :meth:`take`."""
+
+    def close(self) -> None:
+        """Nothing to do: the response ends the stream."""
 
     def take(self) -> bytes:
         """What was written since the last call."""
@@ -151,7 +152,7 @@ def pdf_zip(
     """
     sink = _Sink()
     skipped: list[str] = []
-    with zipfile.ZipFile(sink, "w") as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w") as archive:
         for head in reports:
             opened = filing.open_report(engine, principal, head.id)
             name = f"{head.agency}{head.year}.pdf"
@@ -181,4 +182,3 @@ def pdf_zip(
 def _stamp(head: store.Report) -> tuple[int, int, int, int, int, int]:
     at = head.updated_at
     return (max(at.year, 1980), at.month, at.day, at.hour, at.minute, at.second)
-

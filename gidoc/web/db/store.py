@@ -134,7 +134,6 @@ def roster_for(conn: Connection, year: int) -> list[Agency]:
     return [Agency(row.id, row.name) for row in rows]
 
 
-
 def rename_agency(conn: Connection, agency_id: int, name: str) -> None:
     """Give an agency a new name (its reports and accounts follow); :class:`NameTaken` if in use."""
     other = agency_by_name(conn, name)
@@ -168,6 +167,7 @@ def roster_years(conn: Connection) -> list[int]:
     """The years that have a roster, newest first."""
     rows = conn.execute(sa.select(roster.c.year).distinct().order_by(roster.c.year.desc()))
     return [int(row.year) for row in rows]
+
 
 # -- accounts --------------------------------------------------------------------
 @dataclass(frozen=True)

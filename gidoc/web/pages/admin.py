@@ -39,6 +39,7 @@ MIN_PASSWORD = 8
 #: What a page says after a change (by the ``done`` query parameter).
 NOTICES = {
     "unit-added": "单位已添加。",
+    "unit-listed": "单位已存在，已列入名单。",
     "unit-renamed": "单位已改名。",
     "unit-removed": "单位已删除。",
     "roster": "名单已更新。",
@@ -140,9 +141,10 @@ def add_unit(
     try:
         unit_name = _name(name, "单位名称")
         with writing(_engine(request)) as conn:
-            if store.agency_by_name(conn, unit_name) is not None:
+            existing = store.agency_by_name(conn, unit_name)
+            if existing is not None and not listed:
                 raise Refused(409, f"单位「{unit_name}」已存在")
-            added = store.ensure_agency(conn, unit_name)
+            added = existing or store.ensure_agency(conn, unit_name)
             if listed:
                 store.add_to_roster(conn, added.id, year)
             store.log(
@@ -154,7 +156,7 @@ def add_unit(
             )
     except Refused as exc:
         return _units_page(request, principal, year, error=exc.message, status=exc.status)
-    return _to_units(year, "unit-added")
+    return _to_units(year, "unit-listed" if existing else "unit-added")
 
 
 @router.post("/units/{agency_id}/rename")
@@ -364,9 +366,7 @@ def add_account(
                 auth.client_address(request),
             )
     except Refused as exc:
-        return _accounts_page(
-            request, principal, error=exc.message, status=exc.status, draft=draft
-        )
+        return _accounts_page(request, principal, error=exc.message, status=exc.status, draft=draft)
     return _to_accounts("account-added")
 
 

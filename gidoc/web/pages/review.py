@@ -57,7 +57,9 @@ def default_year() -> int:
 def _attachment(name: str) -> str:
     # RFC 6266: an ASCII fallback and the UTF-8 name.
     dot = name.rfind(".")
-    return f"attachment; filename=\"review{name[dot:]}\"; filename*=UTF-8''{urllib.parse.quote(name)}"
+    return (
+        f"attachment; filename=\"review{name[dot:]}\"; filename*=UTF-8''{urllib.parse.quote(name)}"
+    )
 
 
 @router.get("")
@@ -65,7 +67,9 @@ async def dashboard(
     request: Request, principal: Reviewer, year: Year = None, done: str = ""
 ) -> Response:
     """The year's units with status, errors, warnings and last change; filter and sort."""
-    return await _dashboard(request, principal, year or default_year(), notice=NOTICES.get(done, ""))
+    return await _dashboard(
+        request, principal, year or default_year(), notice=NOTICES.get(done, "")
+    )
 
 
 async def _dashboard(
@@ -145,9 +149,7 @@ async def _report(
 
 
 @router.get("/reports/{report_id}")
-async def report(
-    report_id: int, request: Request, principal: Reviewer, done: str = ""
-) -> Response:
+async def report(report_id: int, request: Request, principal: Reviewer, done: str = "") -> Response:
     """A report read-only, its problems marked, its comments, the forms to decide."""
     return await _report(request, principal, report_id, notice=NOTICES.get(done, ""))
 
