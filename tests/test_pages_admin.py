@@ -252,7 +252,9 @@ def test_disable_enable_and_reset_a_password(admin: Admin) -> None:
     admin.post(f"/admin/accounts/{found.id}/disable", disabled="0")
     assert logs_in(admin.service, "王审核", PASSWORD) == 200
     reset = admin.post(
-        f"/admin/accounts/{found.id}/password", password="新的密码已经够长了", again="新的密码已经够长了"
+        f"/admin/accounts/{found.id}/password",
+        password="新的密码已经够长了",
+        again="新的密码已经够长了",
     )
     assert reset.headers["location"] == "/admin/accounts?done=password"
     assert logs_in(admin.service, "王审核", PASSWORD) == 401
