@@ -74,6 +74,9 @@ class HtmlCell:
     headers: str
     css: str
     note: str = ""
+    #: A number's data path and whether gidoc derives it (a total): what a form needs.
+    path: str = ""
+    derived: bool = False
 
 
 def _ids(official: T.OfficialTable) -> dict[T.GridCell, str]:
@@ -140,6 +143,8 @@ def table_view(official: T.OfficialTable, context: Mapping[str, Any]) -> dict[st
                     "",
                     " ".join(ids[h] for h in headers),
                     "cell",
+                    path=cell.path,
+                    derived=cell.derived,
                 )
             )
             continue

@@ -5,11 +5,13 @@ template, so a report's text can never become markup.  A page template
 extends ``base.html`` and gets ``principal`` (or None), ``user``,
 ``csrf_token`` (for every form's hidden ``csrf_token`` field), ``nav`` (the
 links the account's role may follow, with the current one marked) and
-whatever the route passes.
+whatever the route passes; every template may use ``role_names``,
+``status_names`` and the ``when`` filter (a stored time in China Standard Time).
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +33,22 @@ NAV = (
 )
 #: The roles as pages name them.
 ROLE_NAMES = {"clerk": "填报人", "reviewer": "审核人", "admin": "管理员"}
+#: A report's workflow status as pages name it.
+STATUS_NAMES = {
+    "draft": "草稿",
+    "submitted": "已提交审核",
+    "returned": "已退回修改",
+    "approved": "已审核通过",
+}
+#: Times are shown as the clerks' clocks show them (China Standard Time, no summer time).
+CHINA_TIME = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def shown_time(at: datetime.datetime) -> str:
+    """A stored (UTC) time as a page shows it: ``2026-01-20 09:30`` in China Standard Time."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=datetime.timezone.utc)
+    return at.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,8 @@ def environment() -> jinja2.Environment:
     )
     env.globals["version"] = __version__
     env.globals["role_names"] = ROLE_NAMES
+    env.globals["status_names"] = STATUS_NAMES
+    env.filters["when"] = shown_time
     return env
 
 
@@ -107,4 +127,15 @@ def page(
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-__all__ = ["HOME", "NAV", "NavLink", "environment", "home", "nav", "page"]
+__all__ = [
+    "HOME",
+    "NAV",
+    "ROLE_NAMES",
+    "STATUS_NAMES",
+    "NavLink",
+    "environment",
+    "home",
+    "nav",
+    "page",
+    "shown_time",
+]
