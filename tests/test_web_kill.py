@@ -20,12 +20,13 @@ from webtest import AGENCY, free_port, sample_data
 
 
 def _start(db_url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gidoc", "serve", "--port", str(port), "--db", db_url],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with (folder / "server.log").open("ab") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gidoc", "serve", "--port", str(port), "--db", db_url],
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -111,3 +112,8 @@ def test_kill_9_during_saves_loses_nothing_answered(
     finally:
         server.terminate()
         server.wait(30)
+    # The service's log says what was asked, never who with which token, nor what a report says.
+    log = (tmp_path / "server.log").read_text(encoding="utf-8")
+    assert "PUT /api/reports/" in log
+    assert token not in log
+    assert "次保存" not in log

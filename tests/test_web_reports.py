@@ -153,7 +153,8 @@ def test_decimals_are_kept_digit_for_digit(people: People) -> None:
     raw = body(data).replace(b'"administrative_fees": 0', b'"administrative_fees": 24252.311082')
     report_id = people.clerk.post("/api/reports", content=raw).json()["id"]
     text = people.clerk.get(f"/api/reports/{report_id}").text
-    assert '"administrative_fees": 24252.311082' in text
+    assert '"administrative_fees":24252.311082' in text
+    assert "24252.311082" in people.clerk.get(f"/api/reports/{report_id}/versions/1").text
 
 
 def test_save_cannot_move_the_report_to_another_agency_or_year(people: People) -> None:
@@ -329,3 +330,32 @@ def test_audit_log_names_who_did_what_but_never_the_contents(people: People) -> 
     assert ("王审核", "download", f"report {report_id} v1 docx") in actions
     assert ("张三", "submit", f"report {report_id} v1") in actions
     assert "机密" not in json.dumps(entries, ensure_ascii=False)
+
+
+def test_pdf_comes_from_one_warm_pool_closed_with_the_service(
+    people: People, tmp_path: Path
+) -> None:
+    import shutil
+
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice or poppler-utils is not installed (scripts/setup-debian.sh)")
+    report_id = file_report(people.clerk)
+    documents = people.service.app.state.documents
+    pages = []
+    for client in (people.clerk, people.reviewer):
+        answer = client.get(f"/api/reports/{report_id}/pdf")
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"] == "application/pdf"
+        assert answer.content.startswith(b"%PDF-")
+        pages.append(answer.content)
+    pool = documents._pool
+    assert pool is not None
+    target = tmp_path / "report.pdf"
+    target.write_bytes(pages[1])
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert sample_data()["agency"] in text
+    documents.close()
+    assert pool.closed
+    assert documents._pool is None

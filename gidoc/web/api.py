@@ -1,7 +1,6 @@
 """The JSON API: login, the check, reports with their versions, the review workflow, downloads.
 
-Every route but ``/healthz``, ``/api/login`` and ``/api/check``'s neighbours
-needs an account (:func:`gidoc.web.auth.current_user`): a Bearer token, or the
+Every route but ``/healthz`` and ``/api/login`` needs an account (:func:`gidoc.web.auth.current_user`): a Bearer token, or the
 session cookie plus the CSRF token on unsafe requests.  The rules themselves
 live in :mod:`gidoc.web.filing`; the routes read the request, call it and
 answer.  Report data is read from the body with gidoc's own JSON reader
@@ -22,11 +21,12 @@ from starlette.concurrency import run_in_threadpool
 
 from gidoc.checking.validate import check
 from gidoc.errors import InputError
+from gidoc.output.soffice import ConversionError
 from gidoc.sources.load import load_located
-from gidoc.sources.skeleton import to_json
 from gidoc.web import auth, filing
 from gidoc.web.auth import Principal, current_user
 from gidoc.web.documents import KINDS, Documents
+from gidoc.web.exact_json import dumps
 from gidoc.web.filing import Refused
 from gidoc.web.settings import Settings
 from gidoc.web.uploads import UploadRefused, read_upload
@@ -42,7 +42,7 @@ class DataResponse(Response):
 
     def render(self, content: Any) -> bytes:
         """The content as UTF-8 JSON."""
-        return to_json(content).encode("utf-8")
+        return dumps(content).encode("utf-8")
 
 
 def _engine(request: Request) -> Engine:
@@ -457,7 +457,10 @@ async def download(report_id: int, kind: str, request: Request, principal: User)
         elif kind == "html":
             content = await run_in_threadpool(documents.html, checked.report)
         else:
-            content = await run_in_threadpool(documents.pdf, checked.report, name)
+            try:
+                content = await run_in_threadpool(documents.pdf, checked.report, name)
+            except ConversionError as exc:
+                raise Refused(503, str(exc)) from None
     await run_in_threadpool(
         filing.note_download, engine, principal, opened.report, kind, auth.client_address(request)
     )

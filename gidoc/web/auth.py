@@ -121,7 +121,8 @@ def log_in(engine: Engine, settings: Settings, name: str, password: str, address
             failure = LoginRefused(
                 f"登录失败次数过多，请 {settings.throttle_minutes} 分钟后再试", 429
             )
-        elif account is None or account.disabled or not password_matches(hashed, password):
+        # The hash is checked even for a disabled account: the time taken must not tell which.
+        elif not password_matches(hashed, password) or account is None or account.disabled:
             store.record_failure(conn, f"user:{name}")
             store.record_failure(conn, f"addr:{address}")
             store.log(conn, account, "login-failed", f"user {name}", address, name=name)

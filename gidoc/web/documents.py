@@ -1,31 +1,24 @@
 """A report's documents for download: Word, web page, Excel form and PDF, as bytes.
 
-The Word and page templates are compiled once per process.  PDFs come from a
-pool of LibreOffice processes kept warm for the whole service, started on the
-first PDF and closed when the service stops; without the pool module each
-PDF starts its own LibreOffice (the cold path of ``gidoc render --pdf``).
+The Word and page templates are compiled once per process.  PDFs come from
+one :class:`~gidoc.output.pdf_pool.PdfPool` per process: LibreOffice processes
+kept warm for the whole service, started on the first PDF (a service that
+never makes one never starts LibreOffice) and closed when the service stops.
 """
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from gidoc.format.models import Report
 from gidoc.output.context import build_context
 from gidoc.output.docx import ReportTemplate
 from gidoc.output.excel import write_form
 from gidoc.output.html import HtmlTemplate
-
-
-class _Pool(Protocol):
-    def convert(self, docx: bytes, name: str) -> bytes: ...
-
-    def close(self) -> None: ...
-
+from gidoc.output.pdf_pool import PdfPool
 
 #: The media type and file extension of each kind of download.
 KINDS = {
@@ -44,7 +37,7 @@ class Documents:
         self._lock = threading.Lock()
         self._word: ReportTemplate | None = None
         self._page: HtmlTemplate | None = None
-        self._pool: _Pool | None = None
+        self._pool: PdfPool | None = None
 
     def _templates(self) -> tuple[ReportTemplate, HtmlTemplate]:
         with self._lock:
@@ -68,27 +61,17 @@ class Documents:
             return path.read_bytes()
 
     def pdf(self, report: Report, name: str) -> bytes:
-        """The report as a PDF, converted by the warm pool (or a LibreOffice of its own)."""
-        docx = self.docx(report)
-        pool = self._warm_pool()
-        if pool is not None:
-            return pool.convert(docx, name)
-        from gidoc.output.pdf import convert
+        """The report as a PDF, converted by the warm pool.
 
-        with tempfile.TemporaryDirectory(prefix="gidoc-web-") as folder:
-            source, target = Path(folder) / "report.docx", Path(folder) / "report.pdf"
-            source.write_bytes(docx)
-            convert([source], [target])
-            return target.read_bytes()
+        Raises :class:`~gidoc.output.soffice.ConversionError` (naming ``name``)
+        when LibreOffice is missing, fails, takes too long or the queue is full.
+        """
+        return self._warm_pool().convert(self.docx(report), name)
 
-    def _warm_pool(self) -> _Pool | None:
+    def _warm_pool(self) -> PdfPool:
         with self._lock:
             if self._pool is None:
-                try:
-                    module = importlib.import_module("gidoc.output.pdf_pool")
-                except ImportError:
-                    return None
-                self._pool = module.PdfPool(self._pdf_workers)
+                self._pool = PdfPool(self._pdf_workers)
             return self._pool
 
     def close(self) -> None:

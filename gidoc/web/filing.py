@@ -21,10 +21,10 @@ from sqlalchemy.engine import Connection, Engine
 from gidoc.checking.validate import Checked, check, describe_path
 from gidoc.format import paths
 from gidoc.format import tables as T
-from gidoc.sources.skeleton import to_json
 from gidoc.web.auth import Principal
 from gidoc.web.db import store
 from gidoc.web.db.engine import reading, writing
+from gidoc.web.exact_json import dumps
 
 if TYPE_CHECKING:
     from gidoc.review import Review
@@ -251,9 +251,10 @@ def create_report(
     if agency_name != user.agency:
         raise Refused(403, f"当前账号属于「{user.agency}」，不能为「{agency_name}」填报")
     assert user.agency_id is not None
+    text = dumps(data)
     with writing(engine) as conn:
         try:
-            created = store.create_report(conn, user.agency_id, year, to_json(data), user.id)
+            created = store.create_report(conn, user.agency_id, year, text, user.id)
         except store.ReportExists as exc:
             raise Refused(
                 409, f"「{agency_name}」{year} 年的报告已经存在，请打开它修改", id=exc.report_id
@@ -279,6 +280,7 @@ def save_report(
     agency or year.
     """
     agency_name, year = _owner(data)
+    text = dumps(data)
     with writing(engine) as conn:
         found = _writable(conn, principal, report_id)
         if (agency_name, year) != (found.agency, found.year):
@@ -289,7 +291,7 @@ def save_report(
             )
         _editable(found, expected)
         try:
-            number = store.save_version(conn, report_id, expected, to_json(data), principal.user.id)
+            number = store.save_version(conn, report_id, expected, text, principal.user.id)
         except store.StaleVersion as exc:
             raise Refused(
                 409, f"报告已被他人修改（当前为第 {exc.current} 版）", version=exc.current

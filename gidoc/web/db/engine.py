@@ -2,12 +2,15 @@
 
 The same code runs on both.  On SQLite a transaction that writes starts with
 ``BEGIN IMMEDIATE``, so two writers queue on the file lock (``busy_timeout``)
-instead of one failing half-way; readers never wait for a writer (WAL).
+instead of one failing half-way, and the writers of one process queue on a lock
+of their own first; readers never wait for a writer (WAL).
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +22,9 @@ from gidoc.errors import GidocError
 
 #: How long an SQLite writer waits for the file lock before giving up (milliseconds).
 _BUSY_MS = 30_000
+#: One lock per SQLite engine: the writers of a process queue on it in order, instead of
+#: polling the file lock with SQLite's busy handler (whose sleeps grow to 100 ms).
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
 
 class DatabaseError(GidocError):
@@ -73,6 +79,7 @@ def open_engine(url: str) -> Engine:
         writes = connection.get_execution_options().get("gidoc_writes", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
+    _WRITERS[engine] = threading.RLock()
     return engine
 
 
@@ -86,7 +93,9 @@ def reading(engine: Engine) -> Iterator[Connection]:
 @contextlib.contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """A connection in a transaction that writes: committed on success, rolled back on error."""
+    lock = _WRITERS.get(engine)
     with (
+        lock if lock is not None else contextlib.nullcontext(),
         engine.connect().execution_options(gidoc_writes=True) as connection,
         connection.begin(),
     ):

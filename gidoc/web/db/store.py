@@ -8,6 +8,7 @@ transaction (:func:`gidoc.web.db.engine.reading` / ``writing``).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -183,6 +184,7 @@ class User:
     password_hash: str | None
 
 
+@functools.cache
 def _user_query() -> sa.Select[tuple[object, ...]]:
     return sa.select(
         users.c.id,
@@ -383,6 +385,7 @@ class Report:
     updated_at: datetime.datetime
 
 
+@functools.cache
 def _report_query() -> sa.Select[tuple[object, ...]]:
     return sa.select(
         reports.c.id,
@@ -533,6 +536,7 @@ class Version:
     data: str | None = None
 
 
+@functools.cache
 def _version_query(with_data: bool) -> sa.Select[tuple[object, ...]]:
     columns = [
         versions.c.number,
