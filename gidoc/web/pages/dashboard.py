@@ -24,15 +24,10 @@ from gidoc.output.html import HtmlCell, table_view
 from gidoc.review import Finding, unit_key
 from gidoc.review.result import STATUS_TEXT
 from gidoc.web.filing import YearReview
+from gidoc.web.pages import render
 
 #: A report's workflow status as the pages say it; ``missing``: on the roster, not reported.
-STATUS_NAMES = {
-    "draft": "草稿",
-    "submitted": "已提交",
-    "returned": "已退回",
-    "approved": "已通过",
-    "missing": "未报送",
-}
+STATUS_NAMES = {**render.STATUS_NAMES, "missing": "未报送"}
 #: The order statuses sort in: what waits for the reviewer first.
 STATUS_ORDER = ("submitted", "returned", "draft", "approved", "missing")
 #: The review's verdicts a filter can ask for (gidoc.review's texts).
@@ -47,13 +42,11 @@ COLUMNS = {
     "updated": "最后修改",
 }
 _VERDICT_ORDER = ("unreadable", "errors", "warnings", "ok", "")
-#: Times are shown in China Standard Time, as the offices read them.
-CST = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def local_time(at: datetime.datetime) -> str:
-    """A stored UTC time as the office reads it: ``2026-03-02 14:05``."""
-    return at.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    """A stored UTC time as the office reads it (the pages' one clock: China Standard Time)."""
+    return render.shown_time(at)
 
 
 @dataclass(frozen=True)
@@ -283,20 +276,18 @@ def marked(data: Mapping[str, Any], findings: Sequence[Finding]) -> Marked:
     tables: dict[str, Any] = {}
     for official in T.TABLES:
         view = table_view(official, context)
-        by_row: dict[int, list[T.GridCell]] = {}
-        for cell in official.cells:
-            by_row.setdefault(cell.row, []).append(cell)
-        # table_view writes each row's cells in the declaration's order: pair them back.
-        grid = [[*view["head"], *view["body"]][r] for r in range(official.height)]
-        marked_rows = []
-        for r, shown in enumerate(grid):
-            row = []
-            for cell, html in zip(by_row.get(r, []), shown, strict=True):
-                place = None
-                if cell.is_value:
-                    place = places.setdefault(cell.path, Place(f"c{len(places)}", cell.path))
-                row.append(MarkedCell(html, place))
-            marked_rows.append(row)
+        marked_rows = [
+            [
+                MarkedCell(
+                    html,
+                    places.setdefault(html.path, Place(f"c{len(places)}", html.path))
+                    if html.path
+                    else None,
+                )
+                for html in shown
+            ]
+            for shown in [*view["head"], *view["body"]]
+        ]
         tables[official.section] = {
             **view,
             "head": marked_rows[: official.header_rows],

@@ -30,6 +30,7 @@ from gidoc.web.auth import Principal, require_role
 from gidoc.web.documents import KINDS, Documents
 from gidoc.web.filing import Refused
 from gidoc.web.pages import dashboard as D
+from gidoc.web.pages import render
 from gidoc.web.pages.render import page
 
 router = APIRouter(prefix="/review", include_in_schema=False)
@@ -51,7 +52,7 @@ def _engine(request: Request) -> Engine:
 
 def default_year() -> int:
     """The year reviewed by default: last year (reports are filed early in the next year)."""
-    return datetime.datetime.now(D.CST).year - 1
+    return datetime.datetime.now(render.CHINA_TIME).year - 1
 
 
 def _attachment(name: str) -> str:
