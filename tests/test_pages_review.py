@@ -1,7 +1,6 @@
-"""The reviewer's pages through the test client: who may open them, CSRF, and what they show and do.
-
-The browser half (Chromium, axe-core, downloads read back) is in
-tests/test_pages_review_browser.py.
+"""The reviewer's pages: through the test client (who may open them, CSRF, what they show and do),
+then in Chromium against a live ``gidoc serve`` (the whole review of a year, downloads read back,
+axe-core).
 """
 
 from __future__ import annotations
@@ -9,6 +8,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+import subprocess
 import zipfile
 from dataclasses import dataclass
 from html import unescape
@@ -18,8 +18,10 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from browser import ROOT, Live, axe, console_errors
 from gidoc.format import labels as L
 from gidoc.web import region
+from gidoc.web.pages.review import NOTICES
 from webtest import AGENCY, OTHER_AGENCY, Service, body, file_report, sample_data
 
 THIRD = "卫滨区统计局"
@@ -403,3 +405,135 @@ def test_the_pdf_zip_names_the_reports_it_could_not_make(office: Office) -> None
     empty = office.reviewer.get("/review/pdfs?year=2019")
     assert empty.status_code == 404
     assert "2019 年度还没有任何报告" in text(empty.text)
+
+
+# -- in Chromium --------------------------------------------------------------------------------
+#: The year the browser test files its reports for (the live service is shared with other tests).
+LIVE_YEAR = 2022
+
+
+def _live_report(live: Live, key: str, agency: str) -> int:
+    data = {**of(agency, 2), "year": LIVE_YEAR}
+    status, answer = live.api(key, "POST", "/api/reports", data)
+    assert status == 201, answer
+    report_id = int(answer["id"])
+    status, answer = live.api(key, "POST", f"/api/reports/{report_id}/submit", {"version": 1})
+    assert status == 200, answer
+    return report_id
+
+
+def _shown_rows(page: Any) -> list[str]:
+    return [name.strip() for name in page.locator("#units tbody th[scope=row]").all_inner_texts()]
+
+
+def test_the_reviewer_reviews_a_year_in_chromium(live: Live, open_page: Any) -> None:
+    for name in (AGENCY, OTHER_AGENCY, "卫滨区统计局"):
+        status, _ = live.api("admin", "POST", "/api/admin/agencies", {"name": name, "years": [LIVE_YEAR]})  # fmt: skip
+        assert status == 201
+    first = _live_report(live, "clerk", AGENCY)
+    second = _live_report(live, "clerk2", OTHER_AGENCY)
+    page = open_page("reviewer")
+    page.goto(live.url(f"/review?year={LIVE_YEAR}"))
+    assert page.get_by_role("heading", level=1).inner_text() == f"{LIVE_YEAR} 年度报告审核"
+    assert _shown_rows(page) == [AGENCY, OTHER_AGENCY, "卫滨区统计局"]
+    row = page.locator("#units tbody tr", has_text=AGENCY)
+    assert "已提交审核" in row.inner_text()
+    assert "有警告" in row.inner_text()  # the two units' texts are the same: copied_text
+    assert axe(page) == []
+
+    # Filter: the select applies itself (dashboard.js); the name filter by its button.
+    with page.expect_navigation():
+        page.get_by_label("状态").select_option("missing")
+    assert _shown_rows(page) == ["卫滨区统计局"]
+    with page.expect_navigation():
+        page.get_by_label("状态").select_option("")
+    page.get_by_label("单位名称包含").fill("教育")
+    with page.expect_navigation():
+        page.get_by_role("button", name="筛选").click()
+    assert _shown_rows(page) == [OTHER_AGENCY]
+    page.get_by_label("单位名称包含").fill("")
+    with page.expect_navigation():
+        page.get_by_role("button", name="筛选").click()
+    # Sort by unit name, then the other way round; aria-sort says which.
+    header = page.locator("#units thead th", has_text="单位").first
+    with page.expect_navigation():
+        header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    names = sorted([AGENCY, OTHER_AGENCY, "卫滨区统计局"])
+    assert _shown_rows(page) == names
+    with page.expect_navigation():
+        page.locator("#units thead th", has_text="单位").first.get_by_role("button").click()
+    assert page.locator("#units thead th", has_text="单位").first.get_attribute("aria-sort") == (
+        "descending"
+    )
+    assert _shown_rows(page) == names[::-1]
+
+    # Open the report: read-only, the copied text marked beside 五（一）.
+    with page.expect_navigation():
+        page.locator("#units tbody tr", has_text=AGENCY).get_by_role("link").click()
+    assert page.url == live.url(f"/review/reports/{first}")
+    marked = page.locator(".readonly .field.has-problem", has_text=L.PROBLEMS)
+    assert "警告：与 红旗区教育局" in marked.inner_text()
+    assert page.locator(".readonly input, .readonly textarea").count() == 0
+    assert axe(page) == []
+
+    page.get_by_label("退回说明（写明需要修改的内容，填报人会看到）").fill(
+        "请按本单位实际撰写第五部分"
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="退回修改").click()
+    assert "报告已退回" in page.get_by_role("status").inner_text()
+    assert "请按本单位实际撰写第五部分" in page.locator(".comment.return").inner_text()
+    # The clerk sees the note, fixes the text and submits again (through the API).
+    status, notes = live.api("clerk", "GET", f"/api/reports/{first}/comments")
+    assert notes["comments"][-1]["body"] == "请按本单位实际撰写第五部分"
+    fixed = {**of(AGENCY, 2), "year": LIVE_YEAR, "problems": "一是本局工业数据公开不够及时。"}
+    status, _ = live.api("clerk", "PUT", f"/api/reports/{first}", fixed, {"If-Match": '"1"'})
+    assert status == 200
+    status, _ = live.api("clerk", "POST", f"/api/reports/{first}/submit", {"version": 2})
+    assert status == 200
+    for report_id in (first, second):
+        page.goto(live.url(f"/review/reports/{report_id}"))
+        with page.expect_navigation():
+            page.get_by_role("button", name="审核通过").click()
+        assert page.get_by_role("status").inner_text() == NOTICES["approved"]
+        if report_id == first:
+            # The dashboard as the README shows it: approved, waiting, not reported.
+            page.goto(live.url(f"/review?year={LIVE_YEAR}"))
+            page.screenshot(path=str(ROOT / "docs" / "web-dashboard.png"), full_page=True)
+
+    # Aggregate the two approved units into the district's report, and open it.
+    page.goto(live.url(f"/review?year={LIVE_YEAR}"))
+    page.get_by_label(f"选择{AGENCY}汇总").check()
+    page.get_by_label(f"选择{OTHER_AGENCY}汇总").check()
+    page.get_by_label("汇总后报告的机关名称").fill("新乡市牧野区人民政府")
+    with page.expect_navigation():
+        page.get_by_role("button", name="汇总选中的单位").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        f"新乡市牧野区人民政府 {LIVE_YEAR} 年度报告（只读）"
+    )
+    cell = page.locator("#t3 td[headers]").first  # 一、本年新收 / 自然人: 2 + 2
+    assert cell.inner_text().split()[0] == "4"
+
+    # The review workbook and every PDF.
+    page.goto(live.url(f"/review?year={LIVE_YEAR}"))
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="下载审核结果（Excel）").click()
+    book = load_workbook(io.BytesIO(caught.value.path().read_bytes()))
+    units = {row[1]: row[3] for row in book["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert units[AGENCY] == "有警告"  # 一 and 六 are still the same as the other unit's
+    assert units["卫滨区统计局"] == "未报送"
+    assert units["新乡市牧野区人民政府"] == "有错误"  # its texts are still to be written
+    with page.expect_download(timeout=300_000) as caught:
+        page.get_by_role("link", name="下载全部报告 PDF（zip）").click()
+    archive = zipfile.ZipFile(caught.value.path())
+    pdfs = sorted(archive.namelist())
+    # Every report without errors of gidoc check, the new draft too (its texts are blank).
+    units = [AGENCY, OTHER_AGENCY, "新乡市牧野区人民政府"]
+    assert pdfs == sorted(f"{unit}{LIVE_YEAR}.pdf" for unit in units)
+    for name in pdfs:
+        shown = subprocess.run(
+            ["pdftotext", "-", "-"], input=archive.read(name), capture_output=True, check=True
+        ).stdout.decode("utf-8")
+        assert name.removesuffix(f"{LIVE_YEAR}.pdf") in shown.replace(" ", "")
+    assert console_errors(page) == []
