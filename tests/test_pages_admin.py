@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from browser import Live, axe, console_errors
 from gidoc.web.db import store
 from gidoc.web.db.engine import reading
+from gidoc.web.pages.admin import NOTICES
 from webtest import AGENCY, PASSWORD, Service, file_report
 
 
@@ -276,3 +278,41 @@ def test_names_typed_by_the_admin_are_escaped(admin: Admin) -> None:
     page = admin.client.get("/admin?year=2025").text
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;局" in page
+
+
+# -- in Chromium --------------------------------------------------------------------------------
+def test_the_admin_adds_a_unit_and_an_account_that_logs_in(live: Live, open_page: Any) -> None:
+    page = open_page("admin")
+    assert page.url.startswith(live.url("/admin"))
+    page.get_by_label("单位名称（报告机关名称）").fill("凤泉区审计局")
+    with page.expect_navigation():
+        page.get_by_role("button", name="添加单位").click()
+    assert page.get_by_role("status").inner_text() == "单位已添加。"
+    row = page.locator("table.units tbody tr", has_text="凤泉区审计局")
+    assert "在名单中" in row.inner_text()
+    assert axe(page) == []
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="账号").click()
+    page.get_by_label("账号名称（登录用）").fill("钱审计")
+    page.get_by_label("角色").select_option("clerk")
+    page.get_by_label("所属单位（填报人必选）").select_option("凤泉区审计局")
+    page.get_by_label("密码（至少 8 个字符）").fill(PASSWORD)
+    page.get_by_label("再输入一次密码").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="添加账号").click()
+    assert page.get_by_role("status").inner_text() == NOTICES["account-added"]
+    assert "钱审计 填报人 凤泉区审计局 正常" in " ".join(
+        page.locator("table.accounts tbody tr", has_text="钱审计").inner_text().split()
+    )
+    assert axe(page) == []
+    assert console_errors(page) == []
+
+    newcomer = open_page()
+    newcomer.goto(live.url("/login"))
+    newcomer.get_by_label("用户名").fill("钱审计")
+    newcomer.get_by_label("密码").fill(PASSWORD)
+    with newcomer.expect_navigation():
+        newcomer.get_by_role("button", name="登录").click()
+    assert newcomer.url.startswith(live.url("/reports"))
+    assert "钱审计（填报人，凤泉区审计局）" in newcomer.locator("header .account").inner_text()
