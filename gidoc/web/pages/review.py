@@ -36,6 +36,8 @@ from gidoc.web.pages.render import page
 router = APIRouter(prefix="/review", include_in_schema=False)
 Reviewer = Annotated[Principal, Depends(require_role("reviewer"))]
 Year = Annotated[int | None, Query(ge=2008, le=2100)]
+#: The report's downloads offered on its page (the API's), by kind.
+DOWNLOADS = {"docx": "Word（.docx）", "pdf": "PDF", "xlsx": "Excel 填报表（.xlsx）"}
 #: What a page says after a change (by the ``done`` query parameter).
 NOTICES = {
     "commented": "评论已发表。",
@@ -145,7 +147,7 @@ async def _report(
         comments=[(c, D.local_time(c.created_at)) for c in notes],
         notice=notice,
         error=error,
-        downloads=[kind for kind in KINDS if kind != "html"],
+        downloads=DOWNLOADS,
     )
 
 
