@@ -20,6 +20,10 @@ Names kept stable for every page's tests:
 - ``axe(page)``: runs axe-core (node_modules) in the page and returns the
   WCAG 2.1 A/AA violations as ``[{"id", "help", "nodes": [html…]}]``.
 - ``log_in(page, live, key)``: logs in through the form and waits for the home page.
+- ``file_report(live, key, data)``: files report data through the API as account ``key``
+  and returns its id — or the id of the unit's report for that year if there is one
+  already (the service is shared by the whole session, so tests pick distinct years).
+- ``sample(year, **changes)``: the shipped sample report (agency :data:`AGENCY`) for ``year``.
 
 Accounts (:data:`ACCOUNTS`): ``clerk`` (张填报, :data:`AGENCY`), ``clerk2``
 (李填报, :data:`OTHER_AGENCY`), ``reviewer`` (王审核), ``admin`` (赵管理).
@@ -134,6 +138,25 @@ class Live:
             engine.dispose()
 
 
+def file_report(live: Live, key: str, data: dict[str, Any]) -> int:
+    """File ``data`` as account ``key``; the new report's id, or the existing one's for that year."""
+    status, answer = live.api(key, "POST", "/api/reports", data)
+    if status == 409 and isinstance(answer, dict) and "id" in answer:
+        return int(answer["id"])
+    assert status == 201, answer
+    return int(answer["id"])
+
+
+def sample(year: int, agency: str = AGENCY) -> dict[str, Any]:
+    """The shipped sample report's data, for ``year`` and ``agency``."""
+    data: dict[str, Any] = json.loads((ROOT / "samples" / "muye-2025.json").read_text("utf-8"))
+    data["year"] = year
+    data["agency"] = agency
+    data.pop("title", None)
+    data.pop("issuer", None)
+    return data
+
+
 def _gidoc(*args: str, stdin: str = "") -> str:
     result = subprocess.run(
         [sys.executable, "-m", "gidoc", *args],
@@ -239,16 +262,18 @@ def log_in(page: Any, live: Live, key: str) -> None:
 
 @pytest.fixture
 def open_page(live: Live, chromium: Any) -> Iterator[Callable[..., Any]]:
-    """``open_page(key=None)``: a new page in a context of its own, logged in as ``key`` if given."""
+    """``open_page(key=None, **context_options)``: a new page in a context of its own, logged in
+    as ``key`` if given; options (``viewport=…``) go to playwright's ``new_context``."""
     contexts: list[Any] = []
 
     def opener(key: str | None = None, **options: Any) -> Any:
-        context = chromium.new_context(
-            locale="zh-CN",
-            accept_downloads=True,
-            viewport={"width": 1400, "height": 900},
+        settings = {
+            "locale": "zh-CN",
+            "accept_downloads": True,
+            "viewport": {"width": 1400, "height": 900},
             **options,
-        )
+        }
+        context = chromium.new_context(**settings)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

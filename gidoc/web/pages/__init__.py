@@ -18,20 +18,12 @@ keeps its JSON answers (:mod:`gidoc.web.pages.errors`).
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from gidoc.web.pages import errors
-
-#: The page modules, in the order their routers are included; each defines ``router``.
-MODULES = ("login", "clerk", "review", "admin")
-
-
-def present(name: str) -> bool:
-    """True when the page module ``name`` (one of :data:`MODULES`) is installed."""
-    return importlib.util.find_spec(f"{__name__}.{name}") is not None
+from gidoc.web.pages.render import MODULES, present
 
 
 def install(app: FastAPI) -> None:

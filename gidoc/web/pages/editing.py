@@ -46,6 +46,7 @@ def field_label(*path: str | int) -> str:
 def _labels() -> dict[str, Any]:
     return {
         "sections": L.SECTIONS,
+        "title_suffix": L.TITLE_SUFFIX,
         "problems": L.PROBLEMS,
         "improvements": L.IMPROVEMENTS,
         "title": field_label("title"),

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException
 
+from gidoc.web.auth import optional_user
 from gidoc.web.filing import Refused
 from gidoc.web.pages.render import page
 
@@ -43,9 +44,15 @@ def login_redirect(request: Request) -> RedirectResponse:
     return RedirectResponse(target, status_code=303)
 
 
-def error_page(request: Request, status: int, message: str) -> Response:
-    """The error page: the status, the message, a way home."""
-    return page(request, "error.html", None, status=status, status_code=status, message=message)
+async def error_page(request: Request, status: int, message: str) -> Response:
+    """The error page: the status, the message, a way home (and the header, when logged in)."""
+    try:
+        principal = await optional_user(request)
+    except HTTPException:
+        principal = None  # e.g. the refused request itself lacked its CSRF token
+    return page(
+        request, "error.html", principal, status=status, status_code=status, message=message
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -54,30 +61,32 @@ def install(app: FastAPI) -> None:
     json_refused = app.exception_handlers.get(Refused)
     json_invalid = app.exception_handlers.get(RequestValidationError)
 
-    def wrap(fallback: Handler | None, answer: Callable[[Request, Exception], Response]) -> Handler:
+    def wrap(
+        fallback: Handler | None, answer: Callable[[Request, Exception], Awaitable[Response]]
+    ) -> Handler:
         async def handler(request: Request, exc: Exception) -> Response:
             if is_page(request) or fallback is None:
-                return answer(request, exc)
+                return await answer(request, exc)
             result = fallback(request, exc)
             return await result if isinstance(result, Awaitable) else result
 
         return handler
 
-    def http(request: Request, exc: Exception) -> Response:
+    async def http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 401:
             return login_redirect(request)
         detail = exc.detail if isinstance(exc.detail, str) else ""
         if not detail or detail in ("Not Found", "Method Not Allowed"):
             detail = _TEXTS.get(exc.status_code, "请求未能完成")
-        return error_page(request, exc.status_code, detail)
+        return await error_page(request, exc.status_code, detail)
 
-    def refused(request: Request, exc: Exception) -> Response:
+    async def refused(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Refused)
-        return error_page(request, exc.status, exc.message)
+        return await error_page(request, exc.status, exc.message)
 
-    def invalid(request: Request, exc: Exception) -> Response:
-        return error_page(request, 422, _TEXTS[422])
+    async def invalid(request: Request, exc: Exception) -> Response:
+        return await error_page(request, 422, _TEXTS[422])
 
     app.add_exception_handler(HTTPException, wrap(json_http, http))
     app.add_exception_handler(Refused, wrap(json_refused, refused))

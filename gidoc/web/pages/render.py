@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import importlib.util
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,10 +83,17 @@ def home(principal: Principal | None) -> str:
     return HOME.get(principal.user.role, "/login") if principal else "/login"
 
 
+#: The page modules of this package, in the order :func:`gidoc.web.pages.install` includes them.
+MODULES = ("login", "clerk", "review", "admin")
+
+
+def present(name: str) -> bool:
+    """True when the page module ``name`` (one of :data:`MODULES`) is installed."""
+    return importlib.util.find_spec(f"gidoc.web.pages.{name}") is not None
+
+
 def nav(request: Request, principal: Principal | None) -> list[NavLink]:
     """The header's links for the account's role, the one the request is under marked current."""
-    from gidoc.web.pages import present
-
     if principal is None:
         return []
     path = request.url.path
@@ -129,6 +137,7 @@ def page(
 
 __all__ = [
     "HOME",
+    "MODULES",
     "NAV",
     "ROLE_NAMES",
     "STATUS_NAMES",
@@ -137,5 +146,6 @@ __all__ = [
     "home",
     "nav",
     "page",
+    "present",
     "shown_time",
 ]
