@@ -11,10 +11,10 @@ found" (404) — never "forbidden" — so its existence is not revealed either.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -25,6 +25,9 @@ from gidoc.web.auth import Principal
 from gidoc.web.db import store
 from gidoc.web.db.engine import reading, writing
 from gidoc.web.exact_json import dumps
+
+if TYPE_CHECKING:
+    from gidoc.review import Review
 
 #: Statuses in which the clerk may still change the report.
 EDITABLE = ("draft", "returned")
@@ -397,14 +400,35 @@ def add_comment(
         store.log(conn, principal.user, "comment", f"report {report_id}", address)
 
 
-def review_year(engine: Engine, principal: Principal, year: int) -> dict[str, Any]:
-    """The reviewing office's view of a year, by :func:`gidoc.review.review_data`'s rules.
+@dataclass(frozen=True)
+class YearReview:
+    """A year's stored reports reviewed by gidoc.review's rules: the review and each report's head.
 
-    Every report of ``year`` (its latest version) is reviewed against the
-    units' reports of the year before and the year's roster (no roster: no
-    ``missing``).  Each entry names the report by ``id``, gives its workflow
-    ``status`` (draft, submitted…) and the review's verdict as ``verdict``
-    (ok, warnings, errors).
+    ``heads`` maps each review item's ``source`` to its report; ``roster``
+    holds the year's expected units (empty: no roster kept for the year).
+    """
+
+    review: Review
+    heads: dict[str, store.Report]
+    roster: list[str]
+
+
+def report_source(report: store.Report) -> str:
+    """A report named for a reader of the review: 「某某局2025年报告」."""
+    return f"{report.agency}{report.year}年报告"
+
+
+def reviewed_year(
+    engine: Engine,
+    principal: Principal,
+    year: int,
+    source: Callable[[store.Report], str] = lambda report: str(report.id),
+) -> YearReview:
+    """Every report of ``year`` (its latest version) reviewed against last year's and the roster.
+
+    The one place the service applies :func:`gidoc.review.review_data`: the
+    API, the dashboard and the review workbook all come from here.  ``source``
+    names each report in the review (its id by default).
     """
     from gidoc.review import ReviewItem, review_data
 
@@ -415,15 +439,27 @@ def review_year(engine: Engine, principal: Principal, year: int) -> dict[str, An
         before = store.list_reports(conn, year=year - 1)
         texts = store.latest_data(conn, [r.id for r in current + before])
         roster = [a.name for a in store.roster_for(conn, year)]
-    heads = {str(r.id): r for r in current}
 
     def items(found: list[store.Report]) -> list[ReviewItem]:
-        return [ReviewItem(str(r.id), parse_data(texts[r.id])) for r in found]
+        return [ReviewItem(source(r), parse_data(texts[r.id])) for r in found]
 
     review = review_data(items(current), previous=items(before), roster=roster or None)
-    answer = review.as_json()
+    return YearReview(review, {source(r): r for r in current}, roster)
+
+
+def review_year(engine: Engine, principal: Principal, year: int) -> dict[str, Any]:
+    """The reviewing office's view of a year, by :func:`gidoc.review.review_data`'s rules.
+
+    Every report of ``year`` (its latest version) is reviewed against the
+    units' reports of the year before and the year's roster (no roster: no
+    ``missing``).  Each entry names the report by ``id``, gives its workflow
+    ``status`` (draft, submitted…) and the review's verdict as ``verdict``
+    (ok, warnings, errors).
+    """
+    done = reviewed_year(engine, principal, year)
+    answer = done.review.as_json()
     for entry in answer["reports"]:
-        head = heads[entry.pop("file")]
+        head = done.heads[entry.pop("file")]
         entry.update(id=head.id, agency=head.agency, year=head.year, verdict=entry["status"])
         entry["status"] = head.status
     for entry in answer.get("unexpected", []):

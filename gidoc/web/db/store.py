@@ -135,6 +135,41 @@ def roster_for(conn: Connection, year: int) -> list[Agency]:
     return [Agency(row.id, row.name) for row in rows]
 
 
+def rename_agency(conn: Connection, agency_id: int, name: str) -> None:
+    """Give an agency a new name (its reports and accounts follow); :class:`NameTaken` if in use."""
+    other = agency_by_name(conn, name)
+    if other is not None and other.id != agency_id:
+        raise NameTaken(name)
+    try:
+        with conn.begin_nested():
+            conn.execute(sa.update(agencies).where(agencies.c.id == agency_id).values(name=name))
+    except sa.exc.IntegrityError:
+        raise NameTaken(name) from None
+
+
+def agency_usage(conn: Connection, agency_id: int) -> tuple[int, int]:
+    """How many reports and how many accounts belong to an agency."""
+    count_reports = conn.execute(
+        sa.select(sa.func.count()).select_from(reports).where(reports.c.agency_id == agency_id)
+    ).scalar_one()
+    count_users = conn.execute(
+        sa.select(sa.func.count()).select_from(users).where(users.c.agency_id == agency_id)
+    ).scalar_one()
+    return int(count_reports), int(count_users)
+
+
+def remove_agency(conn: Connection, agency_id: int) -> None:
+    """Delete an agency and its roster entries; the caller makes sure it has no reports or accounts."""
+    conn.execute(sa.delete(roster).where(roster.c.agency_id == agency_id))
+    conn.execute(sa.delete(agencies).where(agencies.c.id == agency_id))
+
+
+def roster_years(conn: Connection) -> list[int]:
+    """The years that have a roster, newest first."""
+    rows = conn.execute(sa.select(roster.c.year).distinct().order_by(roster.c.year.desc()))
+    return [int(row.year) for row in rows]
+
+
 # -- accounts --------------------------------------------------------------------
 @dataclass(frozen=True)
 class User:
