@@ -179,7 +179,8 @@ def test_convert_lists_the_pdfs_written_when_another_fails(
         return {i: b"%PDF-1.7 stand-in" for i, doc in enumerate(documents) if doc.stem != "b1"}
 
     monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
-    monkeypatch.setattr(pdf, "_convert_share", share)
+    monkeypatch.setattr(pdf, "uno_python", lambda: None)  # the one-shot way, not the warm pool
+    monkeypatch.setattr(pdf, "convert_share", share)
     pdfs = tmp_path / "pdf"
     result = run("convert", *sorted(out.iterdir()), "-o", f"{pdfs}/")
     assert result.exit_code == 3, result.output
