@@ -10,7 +10,7 @@ Names kept stable for every page's tests:
   JSON API (``live.api(key, method, path, json=…)``).  ``live.url(path)``
   gives an address; ``live.expire_sessions(key)`` ends an account's browser
   sessions in the database, as if their time had run out.
-- ``chromium`` (session): the playwright ``Browser`` (Debian's chromium, no
+- ``chromium`` (module): the playwright ``Browser`` (Debian's chromium, no
   download); the module is skipped when chromium is not installed (outside CI).
 - ``open_page`` (function): ``open_page(key=None)`` returns a new playwright
   ``Page`` in a fresh context (its own cookies), logged in as account ``key``
@@ -222,9 +222,13 @@ def live() -> Iterator[Live]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """Debian's chromium under playwright (skipped outside CI when it is not installed)."""
+    """Debian's chromium under playwright (skipped outside CI when it is not installed).
+
+    Per module: playwright's sync API runs an event loop while it is open, and other
+    test modules (test_html.py, test_review_outputs.py) start their own afterwards.
+    """
     if CHROMIUM is None:
         if os.environ.get("CI"):
             pytest.fail("chromium must be installed for the browser tests (setup-debian.sh --test)")
