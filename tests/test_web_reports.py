@@ -296,10 +296,16 @@ def test_documents_are_the_report(people: People, tmp_path: Path) -> None:
     back = _load_bytes(tmp_path, "back.docx", docx.content)
     expected = sample_data()
     assert back["agency"] == expected["agency"]
-    assert back["applications"]["new_received"] == expected["applications"]["new_received"]
+    assert (
+        printed_total_dropped(back["applications"]["new_received"])
+        == expected["applications"]["new_received"]
+    )
     xlsx = people.reviewer.get(f"/api/reports/{report_id}/xlsx")
     form = _load_bytes(tmp_path, "back.xlsx", xlsx.content)
-    assert form["applications"]["new_received"] == expected["applications"]["new_received"]
+    assert (
+        printed_total_dropped(form["applications"]["new_received"])
+        == expected["applications"]["new_received"]
+    )
     page = people.clerk.get(f"/api/reports/{report_id}/html")
     assert expected["agency"] in page.text
     assert people.clerk.get(f"/api/reports/{report_id}/odt").status_code == 404
@@ -359,3 +365,8 @@ def test_pdf_comes_from_one_warm_pool_closed_with_the_service(
     documents.close()
     assert pool.closed
     assert documents._pool is None
+
+
+def printed_total_dropped(row: dict) -> dict:
+    """A row read back from a document keeps its printed 总计; the data sent had none."""
+    return {key: value for key, value in row.items() if key != "total"}

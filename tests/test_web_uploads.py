@@ -76,7 +76,10 @@ def test_each_format_files_a_report(people: People, name: str, tmp_path: Path) -
     stored = people.clerk.get(f"/api/reports/{answer.json()['id']}").json()["data"]
     assert stored["agency"] == data["agency"]
     assert stored["year"] == data["year"]
-    assert stored["applications"]["new_received"] == data["applications"]["new_received"]
+    assert (
+        printed_total_dropped(stored["applications"]["new_received"])
+        == data["applications"]["new_received"]
+    )
 
 
 def test_an_upload_saves_a_new_version_of_an_existing_report(
@@ -171,3 +174,8 @@ def test_an_upload_of_another_agency_is_403(people: People, tmp_path: Path) -> N
         files={"file": ("2025.json", _json(sample_data(), tmp_path), "application/json")},
     )
     assert answer.status_code == 403
+
+
+def printed_total_dropped(row: dict) -> dict:
+    """A row read back from a document keeps its printed 总计; the data sent had none."""
+    return {key: value for key, value in row.items() if key != "total"}
