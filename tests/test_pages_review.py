@@ -409,7 +409,7 @@ def test_the_pdf_zip_names_the_reports_it_could_not_make(office: Office) -> None
 
 # -- in Chromium --------------------------------------------------------------------------------
 #: The year the browser test files its reports for (the live service is shared with other tests).
-LIVE_YEAR = 2022
+LIVE_YEAR = 2010  # no other browser test files a report for this year (the server is shared)
 
 
 def _live_report(live: Live, key: str, agency: str) -> int:
